@@ -1,0 +1,88 @@
+/**
+ * File kind and programming language from the file name alone. Content sniffing (binary,
+ * encoding) happens later in scanners/detect/content.ts, once the bytes are read.
+ */
+import type { FileKind } from "../types.js";
+
+/** Extension (lower case, no dot) to language id, for the most used languages and configs. */
+const LANGUAGE_BY_EXTENSION: Record<string, string> = {
+  ts: "typescript", tsx: "typescript", mts: "typescript", cts: "typescript",
+  js: "javascript", jsx: "javascript", mjs: "javascript", cjs: "javascript",
+  py: "python", pyi: "python", pyw: "python",
+  java: "java", kt: "kotlin", kts: "kotlin", scala: "scala", sc: "scala", groovy: "groovy",
+  gradle: "groovy", clj: "clojure", cljs: "clojure", cljc: "clojure",
+  c: "c", h: "c", cc: "cpp", cpp: "cpp", cxx: "cpp", hpp: "cpp", hh: "cpp", hxx: "cpp",
+  ino: "cpp", cs: "csharp", fs: "fsharp", fsx: "fsharp", vb: "vbnet",
+  go: "go", rs: "rust", swift: "swift", m: "objective-c", mm: "objective-cpp",
+  rb: "ruby", rake: "ruby", php: "php", pl: "perl", pm: "perl", lua: "lua", r: "r",
+  dart: "dart", ex: "elixir", exs: "elixir", erl: "erlang", hrl: "erlang", hs: "haskell",
+  ml: "ocaml", mli: "ocaml", jl: "julia", zig: "zig", nim: "nim", v: "verilog",
+  sv: "systemverilog", vhd: "vhdl", vhdl: "vhdl", f90: "fortran", f95: "fortran", f: "fortran",
+  pas: "pascal", ada: "ada", adb: "ada", ads: "ada", cob: "cobol", tcl: "tcl",
+  sh: "shell", bash: "shell", zsh: "shell", fish: "shell", ps1: "powershell", psm1: "powershell",
+  bat: "batch", cmd: "batch", sql: "sql", graphql: "graphql", gql: "graphql", proto: "protobuf",
+  css: "css", scss: "scss", sass: "sass", less: "less", vue: "vue", svelte: "svelte",
+  astro: "astro", tf: "terraform", hcl: "hcl", nix: "nix", cmake: "cmake", mk: "make",
+  dockerfile: "dockerfile", sol: "solidity", elm: "elm", purs: "purescript", rkt: "racket",
+  scm: "scheme", lisp: "lisp", el: "elisp", asm: "assembly", s: "assembly",
+};
+
+/** Whole file names that are code even without an extension. */
+const LANGUAGE_BY_NAME: Record<string, string> = {
+  makefile: "make", gnumakefile: "make", dockerfile: "dockerfile", containerfile: "dockerfile",
+  rakefile: "ruby", gemfile: "ruby", jenkinsfile: "groovy", vagrantfile: "ruby",
+  "cmakelists.txt": "cmake", justfile: "just", procfile: "text",
+};
+
+const MARKDOWN = new Set(["md", "markdown", "mdx", "mdown", "mkd", "rst", "adoc", "asciidoc", "org"]);
+const HTML = new Set(["html", "htm", "xhtml"]);
+const DATA = new Set([
+  "json", "jsonc", "json5", "jsonl", "ndjson", "yaml", "yml", "toml", "csv", "tsv", "xml",
+  "ini", "cfg", "conf", "properties", "env", "lock", "svg",
+]);
+const TEXT = new Set(["txt", "text", "log", "tex", "bib", "srt", "vtt", "diff", "patch"]);
+
+/** Extensions that are binary for certain: no need to read a byte to know. */
+const BINARY = new Set([
+  "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif", "tiff", "psd", "heic", "avif",
+  "mp3", "mp4", "m4a", "wav", "flac", "ogg", "mov", "avi", "mkv", "webm",
+  "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "tar", "jar", "war", "ear", "whl",
+  "exe", "dll", "so", "dylib", "o", "a", "lib", "obj", "class", "pyc", "pyo", "wasm", "node",
+  "bin", "dat", "db", "sqlite", "sqlite3", "woff", "woff2", "ttf", "otf", "eot",
+  "doc", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "pages", "key", "numbers",
+  "iso", "dmg", "img", "deb", "rpm", "parquet", "arrow", "onnx", "pt", "pth", "ckpt", "npy", "npz",
+]);
+
+function extensionOf(baseName: string): string {
+  const dot = baseName.lastIndexOf(".");
+  return dot > 0 ? baseName.slice(dot + 1).toLowerCase() : "";
+}
+
+function baseNameOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
+/** Kind from the name. Unknown names are "text": the content sniffer decides if they are binary. */
+export function kindForPath(path: string): FileKind {
+  const base = baseNameOf(path);
+  const lowerBase = base.toLowerCase();
+  const ext = extensionOf(base);
+  if (ext === "pdf") return "pdf";
+  if (ext === "docx") return "docx";
+  if (ext === "ipynb") return "notebook";
+  if (MARKDOWN.has(ext)) return "markdown";
+  if (HTML.has(ext)) return "html";
+  if (LANGUAGE_BY_NAME[lowerBase] !== undefined) return "code";
+  if (LANGUAGE_BY_EXTENSION[ext] !== undefined) return "code";
+  if (DATA.has(ext)) return "data";
+  if (TEXT.has(ext)) return "text";
+  if (BINARY.has(ext)) return "binary";
+  return "text";
+}
+
+/** Programming language id for code files, undefined otherwise. */
+export function languageForPath(path: string): string | undefined {
+  const base = baseNameOf(path);
+  return LANGUAGE_BY_NAME[base.toLowerCase()] ?? LANGUAGE_BY_EXTENSION[extensionOf(base)];
+}

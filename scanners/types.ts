@@ -1,0 +1,95 @@
+/**
+ * The types that flow from disk to the index. Everything in scanners/ produces these;
+ * indexers/ and src/ consume them. Keep them few and plain: they are the contract
+ * between the three top-level folders.
+ */
+
+/** What a file is, decided by name first and content second (see scanners/detect). */
+export type FileKind =
+  | "markdown"
+  | "text"
+  | "code"
+  | "html"
+  | "pdf"
+  | "docx"
+  | "data" // JSON, YAML, TOML, CSV, XML: indexed as text
+  | "notebook"
+  | "binary";
+
+export const FILE_KINDS: readonly FileKind[] = [
+  "markdown",
+  "text",
+  "code",
+  "html",
+  "pdf",
+  "docx",
+  "data",
+  "notebook",
+  "binary",
+];
+
+/** A file the walker yields. `path` is root-relative POSIX; `root` is absolute. */
+export interface SourceFile {
+  root: string;
+  path: string;
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+  kind: FileKind;
+  /** Filled in lazily by the pipeline (hashing costs a read). */
+  sha256?: string;
+  /** Set by the walker when the file is listed but must not be parsed (e.g. "too large"). */
+  skipReason?: string;
+}
+
+/** A structural piece of a parsed document: a heading's span, a page, a notebook cell. */
+export interface Section {
+  /** Heading path from the top, e.g. ["Install", "From source"]. Empty for text before any heading. */
+  headingPath: string[];
+  /** Heading level (1-6) for headings, 0 for pages, cells and untitled spans. */
+  level: number;
+  /** Character offsets into ParsedDocument.text, end exclusive. */
+  start: number;
+  end: number;
+  /** 1-based page number (PDF). */
+  page?: number;
+  /** 1-based inclusive line range in the source file (text-like formats). */
+  lineStart?: number;
+  lineEnd?: number;
+}
+
+export interface ParsedDocument {
+  text: string;
+  title?: string;
+  /** Ordered, non-overlapping, covering the text that matters. May be empty (plain text). */
+  sections: Section[];
+  /** Source language for code ("typescript", "python", ...), or natural language if known. */
+  language?: string;
+  pageCount?: number;
+  author?: string;
+  /** Whether `text` lines map 1:1 to source lines (true for text, code, markdown). */
+  linesMatchSource: boolean;
+  metadata: Record<string, string | number | boolean>;
+}
+
+/** Why a file was not indexed. Reasons are plain strings meant for people, e.g. "binary". */
+export type ParseOutcome =
+  | { ok: true; doc: ParsedDocument }
+  | { ok: false; status: "skipped" | "failed"; reason: string };
+
+/** A citable piece of a document: what a search hit points at. */
+export interface Chunk {
+  /** Stable across runs: derived from path, content hash and the occurrence of that content. */
+  id: string;
+  path: string;
+  ordinal: number;
+  text: string;
+  headingPath: string[];
+  lineStart?: number;
+  lineEnd?: number;
+  page?: number;
+  /** Estimated tokens (scanners/chunk/tokens). */
+  tokens: number;
+  /** sha256 of `text`: the embedding cache key together with the model id. */
+  contentHash: string;
+}
