@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: every figure the issues ask for, with its baseline measured in the same run.
+ * `npm run bench -- scanner` (or scifact, pdf) runs one section. Output is Markdown on stdout.
+ */
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pdfBench } from "./pdf-bench.js";
+import { scannerBench } from "./scanner-bench.js";
+import { scifactBench } from "./scifact-bench.js";
+
+const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
+  scanner: scannerBench,
+  scifact: scifactBench,
+  pdf: () => pdfBench(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) {
+    console.error(`unknown section(s): ${unknown.join(", ")}; sections: ${Object.keys(SECTIONS).join(", ")}`);
+    process.exitCode = 2;
+    return;
+  }
+  const workDir = process.env.DOCINDEX_BENCH_DIR ?? join(tmpdir(), "docindex-bench");
+  mkdirSync(workDir, { recursive: true });
+  console.log(`# docindex benchmarks\n\nnode ${process.version}, work folder ${workDir}`);
+  for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) await SECTIONS[name]!(workDir);
+}
+
+await main();

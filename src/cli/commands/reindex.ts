@@ -1,0 +1,89 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { DocindexError } from "../../errors.js";
+import { createLogger, parseLogLevel } from "../../log.js";
+import { reindex, type ReindexSummary } from "../../pipeline/reindex.js";
+import { createParserPool, openStore } from "../../pipeline/runtime.js";
+import { parseCommandArgs } from "../args.js";
+import { createProgressBar } from "../progress.js";
+import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
+
+export const REINDEX_HELP = `Usage: docindex reindex [DIR...] [options]
+
+Scans each DIR (default: the configured roots, else the current folder) with git's ignore
+rules, parses new and changed files, and updates the index. Unchanged files are not parsed
+again; deleted files leave the index. Exits 0 even when some files could not be indexed
+(they are listed with a reason); non-zero only when the run itself fails.
+
+Options:
+  --full                    re-parse every file, not only new and changed ones
+  --json                    print the summary as JSON on stdout
+  -h, --help                show this help
+
+${SETTINGS_HELP}`;
+
+export function assertFolders(command: string, dirs: string[]): void {
+  for (const dir of dirs) {
+    const abs = resolve(dir);
+    if (!existsSync(abs)) throw new DocindexError("NOT_FOUND", `docindex ${command}: folder not found: ${dir}`);
+    if (!statSync(abs).isDirectory()) throw new DocindexError("USAGE", `docindex ${command}: not a folder: ${dir}`);
+  }
+}
+
+function formatSummary(summary: ReindexSummary): string {
+  const seconds = (summary.durationMs / 1000).toFixed(1);
+  const t = summary.totals;
+  const lines = [
+    `Scanned ${summary.scanned} files in ${seconds} s: ${summary.added} new, ${summary.changed} changed, ` +
+      `${summary.unchanged} unchanged, ${summary.deleted} removed.`,
+    `This run: ${summary.indexed} indexed, ${summary.skipped} skipped, ${summary.failed} failed, ` +
+      `${summary.chunksWritten} chunks written.`,
+    `Index: ${t.documents} files (${t.byStatus.indexed} indexed, ${t.byStatus.skipped} skipped, ` +
+      `${t.byStatus.failed} failed), ${t.chunks} chunks.`,
+  ];
+  const shown = summary.problems.slice(0, 20);
+  if (shown.length > 0) {
+    lines.push("Not indexed in this run:");
+    for (const p of shown) lines.push(`  ${p.status.padEnd(7)} ${p.path}: ${p.reason}`);
+    if (summary.problems.length > shown.length) {
+      lines.push(`  … and ${summary.problems.length - shown.length} more (docindex inventory lists them all)`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export async function runReindex(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs("reindex", argv, {
+    ...SETTINGS_OPTIONS,
+    full: { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  if (parsed.values.help) {
+    process.stdout.write(REINDEX_HELP + "\n");
+    return 0;
+  }
+  assertFolders("reindex", parsed.positionals);
+  const { settings } = settingsFromFlags("reindex", parsed, parsed.positionals);
+  const json = parsed.values.json === true;
+  const log = createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") });
+  const store = await openStore(settings, { create: true });
+  const pool = createParserPool(settings);
+  const bar = json ? undefined : createProgressBar();
+  try {
+    const summary = await reindex({
+      settings,
+      store,
+      parser: pool,
+      log,
+      full: parsed.values.full === true,
+      onProgress: (p) => bar?.update(p),
+    });
+    bar?.clear();
+    process.stdout.write((json ? JSON.stringify(summary, null, 2) : formatSummary(summary)) + "\n");
+    return 0;
+  } finally {
+    bar?.clear();
+    await pool.close();
+    await store.close();
+  }
+}

@@ -1,0 +1,98 @@
+import type { FileKind } from "../../../scanners/types.js";
+import { FILE_KINDS } from "../../../scanners/types.js";
+import type { SearchFilters, SearchMode } from "../../../indexers/store.js";
+import { DocindexError } from "../../errors.js";
+import { openStore } from "../../pipeline/runtime.js";
+import { resolveRoot } from "../../pipeline/resolve-root.js";
+import { formatResultsText, toPublicResult } from "../../search-format.js";
+import { numberFlag, parseCommandArgs, sinceFlag, stringFlag } from "../args.js";
+import { settingsFromFlags } from "../settings-flags.js";
+
+export const SEARCH_HELP = `Usage: docindex search QUERY [options]
+
+Searches the index of a root. Terms are combined with OR and ranked by BM25, so a
+natural-language question works; quotes and operators in QUERY are taken literally.
+
+Options:
+  --root DIR        the indexed folder (default: the configured root, else the current folder)
+  --index DIR       the index folder, when it is not <root>/.docindex
+  --config FILE     mcp.json to read settings from
+  --limit N         number of results, 1 to 100 (default 10)
+  --mode MODE       lexical (default; semantic and hybrid need an embedder)
+  --path GLOB       only paths matching a glob, e.g. "docs/**/*.md"
+  --prefix PATH     only paths under a prefix, e.g. docs/
+  --kind KIND       only this kind (repeatable): ${FILE_KINDS.join(", ")}
+  --since WHEN      only files modified since a date (2026-01-31) or an age (7d, 12h)
+  --all-chunks      allow several hits from the same file (default: the best one per file)
+  --json            print {"results": [...]} as JSON
+  -h, --help        show this help`;
+
+const MODES: SearchMode[] = ["lexical", "semantic", "hybrid"];
+
+export async function runSearch(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs("search", argv, {
+    root: { type: "string" },
+    index: { type: "string" },
+    config: { type: "string" },
+    limit: { type: "string" },
+    mode: { type: "string" },
+    path: { type: "string" },
+    prefix: { type: "string" },
+    kind: { type: "string", multiple: true },
+    since: { type: "string" },
+    "all-chunks": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(SEARCH_HELP + "\n");
+    return 0;
+  }
+  const query = parsed.positionals.join(" ").trim();
+  if (query === "") throw new DocindexError("USAGE", "docindex search: QUERY is missing (see `docindex search --help`)");
+  const limit = numberFlag("search", values, "limit", { min: 1, max: 100, integer: true }) ?? 10;
+  const mode = (stringFlag(values, "mode") ?? "lexical") as SearchMode;
+  if (!MODES.includes(mode)) {
+    throw new DocindexError("USAGE", `docindex search: --mode must be one of ${MODES.join(", ")}, got '${mode}'`);
+  }
+  const kinds = (values.kind as string[] | undefined) ?? [];
+  for (const kind of kinds) {
+    if (!FILE_KINDS.includes(kind as FileKind)) {
+      throw new DocindexError("USAGE", `docindex search: --kind must be one of ${FILE_KINDS.join(", ")}, got '${kind}'`);
+    }
+  }
+  const rootFlag = stringFlag(values, "root");
+  const { settings } = settingsFromFlags("search", parsed, rootFlag ? [rootFlag] : undefined);
+  const filters: SearchFilters = {};
+  if (rootFlag) filters.roots = [resolveRoot(rootFlag)];
+  const glob = stringFlag(values, "path");
+  if (glob) filters.pathGlob = glob;
+  const prefix = stringFlag(values, "prefix");
+  if (prefix) filters.pathPrefix = prefix;
+  if (kinds.length > 0) filters.kinds = kinds as FileKind[];
+  const since = sinceFlag("search", values, "since");
+  if (since !== undefined) filters.modifiedSinceMs = since;
+
+  const store = await openStore(settings, { create: false });
+  try {
+    if (mode !== "lexical") {
+      throw new DocindexError(
+        "UNAVAILABLE",
+        `docindex search: --mode ${mode} needs an embedder, and none is configured; use --mode lexical`,
+      );
+    }
+    const hits = await store.search({
+      query,
+      limit,
+      mode,
+      filters,
+      onePerDocument: values["all-chunks"] !== true,
+    });
+    const results = hits.map(toPublicResult);
+    const output = values.json === true ? JSON.stringify({ query, mode, results }, null, 2) : formatResultsText(results, query);
+    process.stdout.write(output + "\n");
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

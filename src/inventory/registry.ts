@@ -1,0 +1,93 @@
+/**
+ * file_registry.json: one entry for every file the scanner yields under a root, joined with
+ * what the index knows about it. A file whose size or mtime differ from the indexed version
+ * (or that was never indexed) is "pending". Output is deterministic: sorted by path, and no
+ * time of the run inside, so two runs over the same tree and index are byte-identical.
+ */
+import { walk } from "../../scanners/walk/index.js";
+import type { FileKind } from "../../scanners/types.js";
+import type { DocumentRecord, Store } from "../../indexers/store.js";
+import type { Settings } from "../config/schema.js";
+import { hashFile } from "../pipeline/hash-file.js";
+import { forEachConcurrent } from "../pipeline/concurrency.js";
+import { walkOptionsFor } from "../pipeline/walk-options.js";
+
+export type RegistryStatus = "indexed" | "skipped" | "failed" | "pending";
+
+export interface RegistryEntry {
+  path: string;
+  kind: FileKind;
+  size: number;
+  /** The file's own modification time, ISO 8601 UTC. */
+  mtime: string;
+  sha256: string;
+  status: RegistryStatus;
+  reason?: string;
+}
+
+export interface FileRegistry {
+  version: 1;
+  root: string;
+  files: RegistryEntry[];
+}
+
+/** Every stored document of a root, by path, read page by page. */
+async function storedDocuments(store: Store, root: string): Promise<Map<string, DocumentRecord>> {
+  const byPath = new Map<string, DocumentRecord>();
+  let cursor: string | undefined;
+  do {
+    const page = await store.documents({ roots: [root] }, { cursor, limit: 1000 });
+    for (const doc of page.items) byPath.set(doc.path, doc);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return byPath;
+}
+
+export async function buildRegistry(
+  root: string,
+  settings: Settings,
+  store: Store | undefined,
+): Promise<FileRegistry> {
+  const stored = store ? await storedDocuments(store, root) : new Map<string, DocumentRecord>();
+  const entries: RegistryEntry[] = [];
+  const needHash: RegistryEntry[] = [];
+  const absByPath = new Map<string, string>();
+  for await (const file of walk(walkOptionsFor(root, settings))) {
+    const doc = stored.get(file.path);
+    const entry: RegistryEntry = {
+      path: file.path,
+      kind: file.kind,
+      size: file.size,
+      mtime: new Date(file.mtimeMs).toISOString(),
+      sha256: "",
+      status: "pending",
+    };
+    if (doc && doc.size === file.size && doc.mtimeMs === file.mtimeMs && doc.sha256 !== "") {
+      entry.sha256 = doc.sha256;
+      entry.status = doc.status;
+      if (doc.reason) entry.reason = doc.reason;
+    } else {
+      // Decided without parsing, so known even before the first reindex.
+      if (file.skipReason !== undefined) {
+        entry.status = "skipped";
+        entry.reason = file.skipReason;
+      } else if (file.kind === "binary") {
+        entry.status = "skipped";
+        entry.reason = "binary";
+      }
+      needHash.push(entry);
+      absByPath.set(file.path, file.absPath);
+    }
+    entries.push(entry);
+  }
+  await forEachConcurrent(needHash, 8, async (entry) => {
+    try {
+      entry.sha256 = await hashFile(absByPath.get(entry.path)!);
+    } catch (error) {
+      entry.status = "failed";
+      entry.reason = `unreadable: ${(error as Error).message.split("\n")[0]}`;
+    }
+  });
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { version: 1, root, files: entries };
+}

@@ -1,0 +1,94 @@
+/**
+ * One file through parse → chunk → store. Whatever happens, the file ends as a row in the
+ * store: indexed with its chunks, or skipped/failed with a reason. Nothing here throws for a
+ * bad file; only a failing store (disk full, closed) propagates, because that ends the run.
+ */
+import type { Chunk, ParseOutcome, SourceFile } from "../../scanners/types.js";
+import { chunkDocument } from "../../scanners/chunk/index.js";
+import type { DocumentRecord, Store } from "../../indexers/store.js";
+import { describeError } from "../errors.js";
+import { hashFile } from "./hash-file.js";
+
+export interface FileParser {
+  parse(absPath: string, kind: SourceFile["kind"]): Promise<ParseOutcome>;
+}
+
+export interface IndexFileContext {
+  store: Store;
+  parser: FileParser;
+  chunkTokens: number;
+}
+
+export interface IndexFileResult {
+  status: DocumentRecord["status"];
+  reason?: string;
+  chunks: number;
+}
+
+async function outcomeFor(file: SourceFile, parser: FileParser): Promise<ParseOutcome> {
+  if (file.skipReason !== undefined) return { ok: false, status: "skipped", reason: file.skipReason };
+  if (file.kind === "binary") return { ok: false, status: "skipped", reason: "binary" };
+  try {
+    return await parser.parse(file.absPath, file.kind);
+  } catch (error) {
+    return { ok: false, status: "failed", reason: `parser error: ${describeError(error)}` };
+  }
+}
+
+export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promise<IndexFileResult> {
+  let sha256 = file.sha256;
+  if (sha256 === undefined) {
+    try {
+      sha256 = await hashFile(file.absPath);
+    } catch (error) {
+      // Vanished or unreadable between the walk and now: record why, keep going.
+      const reason = `unreadable: ${describeError(error)}`;
+      await ctx.store.upsertDocument(baseRecord(file, "", "failed", reason), []);
+      return { status: "failed", reason, chunks: 0 };
+    }
+  }
+  const outcome = await outcomeFor(file, ctx.parser);
+  if (!outcome.ok) {
+    await ctx.store.upsertDocument(baseRecord(file, sha256, outcome.status, outcome.reason), []);
+    return { status: outcome.status, reason: outcome.reason, chunks: 0 };
+  }
+  const { doc } = outcome;
+  let chunks: Chunk[];
+  try {
+    chunks = chunkDocument(file.path, doc, { maxTokens: ctx.chunkTokens });
+  } catch (error) {
+    const reason = `chunking failed: ${describeError(error)}`;
+    await ctx.store.upsertDocument(baseRecord(file, sha256, "failed", reason), []);
+    return { status: "failed", reason, chunks: 0 };
+  }
+  const record: DocumentRecord = {
+    ...baseRecord(file, sha256, "indexed"),
+    title: doc.title,
+    language: doc.language,
+    pageCount: doc.pageCount,
+    sections: doc.sections,
+    chunkCount: chunks.length,
+  };
+  await ctx.store.upsertDocument(record, chunks, doc.text);
+  return { status: "indexed", chunks: chunks.length };
+}
+
+function baseRecord(
+  file: SourceFile,
+  sha256: string,
+  status: DocumentRecord["status"],
+  reason?: string,
+): DocumentRecord {
+  return {
+    root: file.root,
+    path: file.path,
+    kind: file.kind,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    sha256,
+    status,
+    reason,
+    indexedAt: Date.now(),
+    chunkCount: 0,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Opening the parts a run needs from Settings: the store (in the index folder) and the parser
+ * pool. Every entry point (CLI, MCP server, watcher, benchmarks) goes through here, so they
+ * all agree on where the index lives and how parsers are limited.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ParserPool } from "../../scanners/pool/parser-pool.js";
+import type { Store } from "../../indexers/store.js";
+import { openSqliteStore } from "../../indexers/sqlite/index.js";
+import { effectiveWorkers, type Settings } from "../config/schema.js";
+import { DocindexError } from "../errors.js";
+
+export const INDEX_DB_FILE = "index.db";
+
+/**
+ * Creates the index folder with a `.gitignore` of `*`, so that git and docindex's own walker
+ * both ignore it even when default excludes are off.
+ */
+function prepareIndexDir(indexDir: string): void {
+  mkdirSync(indexDir, { recursive: true });
+  const gitignore = join(indexDir, ".gitignore");
+  if (!existsSync(gitignore)) writeFileSync(gitignore, "# created by docindex\n*\n");
+}
+
+export async function openStore(settings: Settings, options: { create: boolean }): Promise<Store> {
+  const dbPath = join(settings.indexDir, INDEX_DB_FILE);
+  if (!options.create && !existsSync(dbPath)) {
+    throw new DocindexError(
+      "NOT_FOUND",
+      `no index at ${settings.indexDir}: run \`docindex reindex ${settings.roots[0] ?? "DIR"}\` first`,
+    );
+  }
+  prepareIndexDir(settings.indexDir);
+  return openSqliteStore(dbPath);
+}
+
+export function createParserPool(settings: Settings): ParserPool {
+  return new ParserPool({
+    size: effectiveWorkers(settings),
+    timeoutMs: settings.parseTimeoutSec * 1000,
+    maxMemoryMb: settings.workerMemoryMb,
+    parseOptions: { passwords: settings.pdfPasswords },
+  });
+}
