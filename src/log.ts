@@ -30,15 +30,31 @@ const stderrSink: LogSink = (line) => {
   process.stderr.write(line + "\n");
 };
 
-export function createLogger(
-  options: { level?: LogLevel; sink?: LogSink; fields?: Record<string, unknown> } = {},
-): Logger {
+export interface LogRecord {
+  level: Exclude<LogLevel, "silent">;
+  time: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  sink?: LogSink;
+  fields?: Record<string, unknown>;
+  /** Also receives every record, whatever `level` says (MCP clients choose their own level). */
+  onRecord?: (record: LogRecord) => void;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "info");
   const sink = options.sink ?? stderrSink;
   const base = options.fields ?? {};
-  const write = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (LEVEL_RANK[at] < LEVEL_RANK[level]) return;
-    sink(JSON.stringify({ level: at, time: new Date().toISOString(), msg: message, ...base, ...fields }));
+  const write = (at: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => {
+    const wanted = LEVEL_RANK[at] >= LEVEL_RANK[level];
+    if (!wanted && !options.onRecord) return;
+    const record: LogRecord = { level: at, time: new Date().toISOString(), msg: message, ...base, ...fields };
+    if (wanted) sink(JSON.stringify(record));
+    options.onRecord?.(record);
   };
   return {
     level,
@@ -46,7 +62,7 @@ export function createLogger(
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
-    child: (fields) => createLogger({ level, sink, fields: { ...base, ...fields } }),
+    child: (fields) => createLogger({ ...options, level, sink, fields: { ...base, ...fields } }),
   };
 }
 

@@ -57,24 +57,3 @@ export function numberFlag(
   }
   return value;
 }
-
-/** Accepts an ISO date or date-time, or a relative age like 7d, 12h, 30m. */
-export function sinceFlag(command: string, values: ParsedCommand["values"], name: string): number | undefined {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return undefined;
-  const relative = /^(\d+)\s*([smhdw])$/i.exec(raw.trim());
-  if (relative) {
-    const unitMs = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[
-      relative[2]!.toLowerCase() as "s" | "m" | "h" | "d" | "w"
-    ];
-    return Date.now() - Number(relative[1]) * unitMs;
-  }
-  const parsed = Date.parse(raw);
-  if (Number.isNaN(parsed)) {
-    throw new DocindexError(
-      "USAGE",
-      `docindex ${command}: --${name} must be a date (2026-01-31) or an age (7d, 12h), got '${raw}'`,
-    );
-  }
-  return parsed;
-}

@@ -10,6 +10,7 @@ import { isDocindexError, describeError } from "../errors.js";
 import { runInventory } from "./commands/inventory.js";
 import { runReindex } from "./commands/reindex.js";
 import { runSearch } from "./commands/search.js";
+import { runServe } from "./commands/serve.js";
 
 const HELP = `Usage: docindex <command> [options]
 
@@ -17,6 +18,7 @@ Commands:
   reindex [DIR...]    scan and index folders (incremental)
   search QUERY        search the index
   inventory [DIR]     write file_registry.json and SYSTEM_INVENTORY.md
+  serve               run the MCP server (stdio, or Streamable HTTP with --http)
 
 Run \`docindex <command> --help\` for a command's options.
 Options: -h, --help    show this help;  -v, --version    print the version`;
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   reindex: runReindex,
   search: runSearch,
   inventory: runInventory,
+  serve: runServe,
 };
 
 function version(): string {

@@ -4,8 +4,10 @@ import type { SearchFilters, SearchMode } from "../../../indexers/store.js";
 import { DocindexError } from "../../errors.js";
 import { openStore } from "../../pipeline/runtime.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
-import { formatResultsText, toPublicResult } from "../../search-format.js";
-import { numberFlag, parseCommandArgs, sinceFlag, stringFlag } from "../args.js";
+import { formatResultsText } from "../../search/format.js";
+import { runSearchQuery } from "../../search/run-search.js";
+import { numberFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { parseSince } from "../../search/since.js";
 import { settingsFromFlags } from "../settings-flags.js";
 
 export const SEARCH_HELP = `Usage: docindex search QUERY [options]
@@ -18,7 +20,7 @@ Options:
   --index DIR       the index folder, when it is not <root>/.docindex
   --config FILE     mcp.json to read settings from
   --limit N         number of results, 1 to 100 (default 10)
-  --mode MODE       lexical (default; semantic and hybrid need an embedder)
+  --mode MODE       lexical, semantic or hybrid (default: hybrid when vectors exist, else lexical)
   --path GLOB       only paths matching a glob, e.g. "docs/**/*.md"
   --prefix PATH     only paths under a prefix, e.g. docs/
   --kind KIND       only this kind (repeatable): ${FILE_KINDS.join(", ")}
@@ -51,8 +53,8 @@ export async function runSearch(argv: string[]): Promise<number> {
   const query = parsed.positionals.join(" ").trim();
   if (query === "") throw new DocindexError("USAGE", "docindex search: QUERY is missing (see `docindex search --help`)");
   const limit = numberFlag("search", values, "limit", { min: 1, max: 100, integer: true }) ?? 10;
-  const mode = (stringFlag(values, "mode") ?? "lexical") as SearchMode;
-  if (!MODES.includes(mode)) {
+  const mode = stringFlag(values, "mode") as SearchMode | undefined;
+  if (mode !== undefined && !MODES.includes(mode)) {
     throw new DocindexError("USAGE", `docindex search: --mode must be one of ${MODES.join(", ")}, got '${mode}'`);
   }
   const kinds = (values.kind as string[] | undefined) ?? [];
@@ -70,26 +72,14 @@ export async function runSearch(argv: string[]): Promise<number> {
   const prefix = stringFlag(values, "prefix");
   if (prefix) filters.pathPrefix = prefix;
   if (kinds.length > 0) filters.kinds = kinds as FileKind[];
-  const since = sinceFlag("search", values, "since");
-  if (since !== undefined) filters.modifiedSinceMs = since;
+  const since = stringFlag(values, "since");
+  if (since !== undefined) filters.modifiedSinceMs = parseSince(since, "docindex search: --since");
 
   const store = await openStore(settings, { create: false });
   try {
-    if (mode !== "lexical") {
-      throw new DocindexError(
-        "UNAVAILABLE",
-        `docindex search: --mode ${mode} needs an embedder, and none is configured; use --mode lexical`,
-      );
-    }
-    const hits = await store.search({
-      query,
-      limit,
-      mode,
-      filters,
-      onePerDocument: values["all-chunks"] !== true,
-    });
-    const results = hits.map(toPublicResult);
-    const output = values.json === true ? JSON.stringify({ query, mode, results }, null, 2) : formatResultsText(results, query);
+    const answer = await runSearchQuery(store, { query, limit, mode, filters, perDocument: values["all-chunks"] !== true });
+    if (answer.notice) process.stderr.write(`docindex search: ${answer.notice}\n`);
+    const output = values.json === true ? JSON.stringify(answer, null, 2) : formatResultsText(answer.results, query);
     process.stdout.write(output + "\n");
     return 0;
   } finally {

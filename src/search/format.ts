@@ -2,7 +2,7 @@
  * The public shape of a search hit, shared by the CLI's --json output and the MCP `search`
  * tool: paths relative to their root, and the line range or page to cite.
  */
-import type { SearchHit } from "../indexers/store.js";
+import type { SearchHit } from "../../indexers/store.js";
 
 export interface PublicSearchResult {
   path: string;

@@ -1,0 +1,108 @@
+/**
+ * The part of a run that both a full scan (reindex.ts) and a batch of watched paths
+ * (reindex-paths.ts) share: given files that may have changed, settle the ones whose bytes did
+ * not change (same sha256: record the new mtime, parse nothing) and send the rest through
+ * parse → chunk → store, counting what became of each.
+ */
+import type { SourceFile } from "../../scanners/types.js";
+import type { CatalogEntry, Store } from "../../indexers/store.js";
+import type { Logger } from "../log.js";
+import { forEachConcurrent } from "./concurrency.js";
+import { hashFile } from "./hash-file.js";
+import { indexFile, type FileParser } from "./index-file.js";
+
+export interface FileProblem {
+  root: string;
+  path: string;
+  status: "skipped" | "failed";
+  reason: string;
+}
+
+export interface RunCounters {
+  scanned: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  deleted: number;
+  /** What became of the files parsed in this run. */
+  indexed: number;
+  skipped: number;
+  failed: number;
+  chunksWritten: number;
+  /** Skipped and failed files of this run, with reasons. */
+  problems: FileProblem[];
+}
+
+export function emptyCounters(): RunCounters {
+  return {
+    scanned: 0, added: 0, changed: 0, unchanged: 0, deleted: 0,
+    indexed: 0, skipped: 0, failed: 0, chunksWritten: 0, problems: [],
+  };
+}
+
+export interface Candidate {
+  file: SourceFile;
+  /** What the store has for this path, if anything. */
+  known?: CatalogEntry;
+}
+
+export interface ApplyContext {
+  root: string;
+  store: Store;
+  parser: FileParser;
+  chunkTokens: number;
+  concurrency: number;
+  log: Logger;
+  /** Parse even when the bytes did not change. */
+  full?: boolean;
+  signal?: AbortSignal;
+  onFileDone?: (done: number, total: number, path: string) => void;
+}
+
+const HASH_CONCURRENCY = 8;
+
+export async function applyChanges(candidates: Candidate[], ctx: ApplyContext, counters: RunCounters): Promise<void> {
+  const work: Candidate[] = [];
+  await forEachConcurrent(candidates, HASH_CONCURRENCY, async (candidate) => {
+    const { file, known } = candidate;
+    if (known === undefined || ctx.full) {
+      work.push(candidate);
+      return;
+    }
+    if (known.size === file.size && known.mtimeMs === file.mtimeMs) {
+      counters.unchanged++;
+      return;
+    }
+    // Same bytes under a new mtime (a touch, a checkout): record the mtime, parse nothing.
+    const sha256 = await hashFile(file.absPath).catch(() => undefined);
+    if (sha256 !== undefined && sha256 === known.sha256 && known.size === file.size) {
+      await ctx.store.touchDocument(ctx.root, file.path, file.mtimeMs);
+      counters.unchanged++;
+    } else {
+      work.push({ file: { ...file, sha256 }, known });
+    }
+  });
+
+  work.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  let done = 0;
+  ctx.onFileDone?.(0, work.length, "");
+  const indexContext = { store: ctx.store, parser: ctx.parser, chunkTokens: ctx.chunkTokens };
+  await forEachConcurrent(
+    work,
+    ctx.concurrency,
+    async ({ file, known }) => {
+      const result = await indexFile(file, indexContext);
+      if (known === undefined) counters.added++;
+      else counters.changed++;
+      counters[result.status]++;
+      counters.chunksWritten += result.chunks;
+      if (result.status !== "indexed") {
+        counters.problems.push({ root: ctx.root, path: file.path, status: result.status, reason: result.reason ?? "" });
+        ctx.log.debug("file not indexed", { path: file.path, status: result.status, reason: result.reason });
+      }
+      ctx.onFileDone?.(++done, work.length, file.path);
+    },
+    ctx.signal,
+  );
+  counters.problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,101 @@
+/**
+ * Everything a running server shares between its sessions and tools: settings, the store,
+ * the job queue (the only writer), the ignore matchers and the watcher. Built once by
+ * `docindex serve`, closed once on shutdown.
+ */
+import type { Store } from "../../indexers/store.js";
+import type { Settings } from "../config/schema.js";
+import type { Logger } from "../log.js";
+import { reindexPaths } from "../pipeline/reindex-paths.js";
+import { reindex, type ReindexSummary } from "../pipeline/reindex.js";
+import { resolveRoot } from "../pipeline/resolve-root.js";
+import { createParserPool, openStore } from "../pipeline/runtime.js";
+import { IgnoreMatchers } from "../watcher/ignore-matchers.js";
+import { WorkspaceWatcher, type WatcherStatus } from "../watcher/workspace-watcher.js";
+import { IndexJobs, type JobRequest } from "./index-jobs.js";
+
+export interface ServerContext {
+  settings: Settings;
+  /** Realpaths of the configured roots. */
+  roots: string[];
+  store: Store;
+  jobs: IndexJobs;
+  matchers: IgnoreMatchers;
+  log: Logger;
+  watcherStatus(): WatcherStatus;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  settings: Settings;
+  log: Logger;
+  watch: boolean;
+  /** Watcher timings, for tests. */
+  watcher?: { debounceMs?: number; maxWaitMs?: number; rescanIntervalMs?: number };
+}
+
+/** Adds the figures of one run to another, for jobs that do several (roots, then paths). */
+function mergeSummaries(a: ReindexSummary | undefined, b: ReindexSummary): ReindexSummary {
+  if (!a) return b;
+  const sum = (key: "scanned" | "added" | "changed" | "unchanged" | "deleted" | "indexed" | "skipped" | "failed" | "chunksWritten") =>
+    a[key] + b[key];
+  return {
+    ...b,
+    roots: [...new Set([...a.roots, ...b.roots])],
+    scanned: sum("scanned"), added: sum("added"), changed: sum("changed"), unchanged: sum("unchanged"),
+    deleted: sum("deleted"), indexed: sum("indexed"), skipped: sum("skipped"), failed: sum("failed"),
+    chunksWritten: sum("chunksWritten"),
+    problems: [...a.problems, ...b.problems],
+    durationMs: a.durationMs + b.durationMs,
+  };
+}
+
+export async function createServerContext(options: ContextOptions): Promise<ServerContext> {
+  const { settings, log } = options;
+  const roots = settings.roots.map(resolveRoot);
+  const store = await openStore(settings, { create: true });
+  const pool = createParserPool(settings);
+  const matchers = new IgnoreMatchers(settings);
+
+  const runJob = async (request: JobRequest, onProgress: Parameters<typeof reindex>[0]["onProgress"]) => {
+    const base = { settings, store, parser: pool, log, full: request.full, onProgress };
+    let summary: ReindexSummary | undefined;
+    if (request.roots && request.roots.length > 0) {
+      summary = await reindex({ ...base, roots: request.roots });
+    }
+    for (const [root, paths] of request.paths ?? []) {
+      if (request.roots?.includes(root)) continue; // already rescanned whole
+      const matcher = await matchers.for(root);
+      summary = mergeSummaries(summary, await reindexPaths({ ...base, root, paths, matcher }));
+    }
+    if (!summary) summary = await reindex({ ...base, roots: [] });
+    return summary;
+  };
+  const jobs = new IndexJobs(runJob, log);
+
+  let watcher: WorkspaceWatcher | undefined;
+  if (options.watch) {
+    watcher = new WorkspaceWatcher({ roots, jobs, matchers, log, ...options.watcher });
+    // Watching starts in the background: tools answer while chokidar reads the tree.
+    void watcher.start().catch((error: unknown) => {
+      void watcher?.onWatchError(roots[0]!, error as Error, false);
+    });
+  }
+
+  return {
+    settings,
+    roots,
+    store,
+    jobs,
+    matchers,
+    log,
+    watcherStatus: () =>
+      watcher?.status() ?? { mode: "off", detail: "started with --no-watch", roots, events: 0, batches: 0 },
+    close: async () => {
+      await watcher?.close();
+      await jobs.close();
+      await pool.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The `inventory` tool: what is indexed, what is not and why, and whether the index is
+ * fresh (watcher, running jobs); or SYSTEM_INVENTORY.md as text.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
+import type { DocumentFilter } from "../../indexers/store.js";
+import { buildRegistry } from "../inventory/registry.js";
+import { renderInventoryMarkdown } from "../inventory/markdown.js";
+import { pickRoot } from "../server/confine.js";
+import type { ServerContext } from "../server/context.js";
+import type { IndexJob } from "../server/index-jobs.js";
+import { iso, runTool, toolResult } from "./tool-kit.js";
+
+const STATUSES = ["indexed", "skipped", "failed"] as const;
+
+export const inventoryInput = {
+  status: z.array(z.enum(STATUSES)).optional().describe('Only files with these statuses, e.g. ["failed", "skipped"].'),
+  kind: z.array(z.enum(FILE_KINDS as [FileKind, ...FileKind[]])).optional().describe("Only these kinds of file."),
+  pathPrefix: z.string().max(1000).optional().describe('Only paths under this prefix, e.g. "docs/".'),
+  root: z.string().optional().describe("Only this root (absolute path or folder name)."),
+  limit: z.number().int().min(0).max(500).default(50).describe("Files per page (0-500, default 50; 0 = summary only)."),
+  cursor: z.string().max(2000).optional().describe("`nextCursor` from the previous page."),
+  format: z
+    .enum(["json", "markdown"])
+    .default("json")
+    .describe('"markdown" returns the SYSTEM_INVENTORY.md report as text instead of the list.'),
+};
+
+const jobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  progress: z.object({ scanned: z.number(), total: z.number(), done: z.number() }),
+  queuedAt: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const inventoryOutput = {
+  summary: z.object({
+    roots: z.array(z.string()),
+    files: z.number(),
+    chunks: z.number(),
+    byStatus: z.record(z.string(), z.number()),
+    byKind: z.record(z.string(), z.number()),
+    indexSizeBytes: z.number().optional(),
+    lastIndexedAt: z.string().optional(),
+    watcher: z.object({ mode: z.string(), detail: z.string().optional(), events: z.number(), batches: z.number() }),
+    jobs: z.object({ running: jobSchema.optional(), queued: z.number(), lastFinished: jobSchema.optional() }),
+  }),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      root: z.string(),
+      kind: z.string(),
+      size: z.number(),
+      mtime: z.string(),
+      status: z.string(),
+      reason: z.string().optional(),
+      chunks: z.number().optional(),
+      title: z.string().optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
+};
+
+type InventoryArgs = z.infer<z.ZodObject<typeof inventoryInput>>;
+
+export function publicJob(job: IndexJob) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    state: job.state,
+    progress: job.progress,
+    queuedAt: iso(job.queuedAt),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    error: job.error,
+  };
+}
+
+export async function inventorySummary(ctx: ServerContext) {
+  const stats = await ctx.store.stats();
+  const running = ctx.jobs.active();
+  const lastFinished = ctx.jobs.list().find((job) => job.state === "done" || job.state === "failed");
+  const watcher = ctx.watcherStatus();
+  return {
+    roots: ctx.roots,
+    files: stats.documents,
+    chunks: stats.chunks,
+    byStatus: { ...stats.byStatus } as Record<string, number>,
+    byKind: { ...stats.byKind } as Record<string, number>,
+    indexSizeBytes: stats.sizeBytes,
+    lastIndexedAt: iso(stats.lastIndexedAt),
+    watcher: { mode: watcher.mode, detail: watcher.detail, events: watcher.events, batches: watcher.batches },
+    jobs: {
+      running: running ? publicJob(running) : undefined,
+      queued: ctx.jobs.pending(),
+      lastFinished: lastFinished ? publicJob(lastFinished) : undefined,
+    },
+  };
+}
+
+function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): string {
+  const status = Object.entries(summary.byStatus).map(([k, v]) => `${v} ${k}`).join(", ");
+  const kinds = Object.entries(summary.byKind).map(([k, v]) => `${k} ${v}`).join(", ");
+  const lines = [
+    `Index: ${summary.files} files (${status || "none"}), ${summary.chunks} chunks.`,
+    `By kind: ${kinds || "none"}.`,
+    `Last indexed: ${summary.lastIndexedAt ?? "never"}. Watcher: ${summary.watcher.mode}${summary.watcher.detail ? ` (${summary.watcher.detail})` : ""}.`,
+  ];
+  if (summary.jobs.running) {
+    const p = summary.jobs.running.progress;
+    lines.push(`Indexing now (${summary.jobs.running.id}): ${p.done}/${p.total} files, ${p.scanned} scanned.`);
+  }
+  return lines.join("\n");
+}
+
+export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
+  if (args.format === "markdown") {
+    const roots = args.root !== undefined ? [pickRoot(ctx.roots, args.root)] : ctx.roots;
+    const parts: string[] = [];
+    for (const root of roots) parts.push(renderInventoryMarkdown(await buildRegistry(root, ctx.settings, ctx.store)));
+    const summary = await inventorySummary(ctx);
+    return toolResult({ summary, files: [] }, parts.join("\n---\n\n"));
+  }
+  const filter: DocumentFilter = {};
+  if (args.root !== undefined) filter.roots = [pickRoot(ctx.roots, args.root)];
+  if (args.pathPrefix) filter.pathPrefix = args.pathPrefix.replace(/^\.\//, "");
+  if (args.status) filter.statuses = [...args.status];
+  if (args.kind) filter.kinds = args.kind;
+  const summary = await inventorySummary(ctx);
+  const page =
+    args.limit > 0 ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit }) : { items: [] };
+  const files = page.items.map((doc) => ({
+    path: doc.path,
+    root: doc.root,
+    kind: doc.kind,
+    size: doc.size,
+    mtime: new Date(doc.mtimeMs).toISOString(),
+    status: doc.status,
+    reason: doc.reason,
+    chunks: doc.chunkCount,
+    title: doc.title,
+  }));
+  const structured: Record<string, unknown> = { summary, files };
+  if ("nextCursor" in page && page.nextCursor) structured.nextCursor = page.nextCursor;
+  const lines = [summaryText(summary)];
+  if (files.length > 0) {
+    lines.push("", `Files (${files.length}${structured.nextCursor ? ", more with nextCursor" : ""}):`);
+    for (const f of files) lines.push(`- ${f.path} [${f.kind}, ${f.status}${f.reason ? `: ${f.reason}` : ""}]`);
+  }
+  return toolResult(structured, lines.join("\n"));
+}
+
+export function registerInventoryTool(server: McpServer, ctx: ServerContext): void {
+  server.registerTool(
+    "inventory",
+    {
+      title: "Inventory of the index",
+      description:
+        "Summarise what is in the index (files by kind and status, chunks, index size, last indexing, watcher " +
+        "and indexing-job state) and list files with their status and, for files not indexed, the reason " +
+        "(encrypted, binary, too large, ...). Use it to check coverage and freshness, or to find files that " +
+        "failed. Filter by status, kind or path prefix; page with `cursor`. `format: \"markdown\"` gives a report.",
+      inputSchema: inventoryInput,
+      outputSchema: inventoryOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => runTool(ctx, "inventory", () => inventoryTool(ctx, args)),
+  );
+}

@@ -1,0 +1,201 @@
+/**
+ * Keeps the index following the workspace. chokidar watches each root with the scanner's own
+ * ignore rules as its `ignored` function, so an ignored directory (node_modules with 100,000
+ * files) is never watched. Events are collected into batches (debounced, with a maximum wait)
+ * and each batch becomes one "watch" job on the shared job queue, which runs the same pipeline
+ * as `reindex`. An editor's atomic save (write a temporary file, rename over the original)
+ * arrives as unlink+add or change of the same path, and ends as one change.
+ *
+ * A .gitignore edit changes which files exist for docindex: the root is rescanned (newly
+ * ignored files leave, newly visible ones enter) and its watch is rebuilt with the new rules.
+ * If watching fails (the OS watch limit, for instance), the watcher falls back to polling, and
+ * if that fails too, to periodic rescans; the server keeps serving and says so in `inventory`.
+ */
+import { lstatSync } from "node:fs";
+import { basename, relative, sep } from "node:path";
+import { watch, type FSWatcher } from "chokidar";
+import { describeError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { IndexJobs } from "../server/index-jobs.js";
+import type { IgnoreMatchers } from "./ignore-matchers.js";
+
+export type WatchMode = "starting" | "watching" | "polling" | "rescanning" | "off";
+
+export interface WatcherStatus {
+  mode: WatchMode;
+  /** Why the watcher is not in its normal mode, when it is not. */
+  detail?: string;
+  roots: string[];
+  /** File events received since start. */
+  events: number;
+  /** Batches handed to the job queue since start. */
+  batches: number;
+}
+
+export interface WatcherOptions {
+  roots: string[];
+  jobs: IndexJobs;
+  matchers: IgnoreMatchers;
+  log: Logger;
+  /** Quiet time that closes a batch. */
+  debounceMs?: number;
+  /** A batch is closed at the latest this long after its first event, even in a steady stream. */
+  maxWaitMs?: number;
+  /** Interval of the periodic-rescan fallback. */
+  rescanIntervalMs?: number;
+  /** Poll interval of the polling fallback. */
+  pollIntervalMs?: number;
+}
+
+interface PendingBatch {
+  paths: Map<string, Set<string>>;
+  rescanRoots: Set<string>;
+  firstEventAt: number;
+}
+
+function toPosix(rel: string): string {
+  return sep === "/" ? rel : rel.split(sep).join("/");
+}
+
+export class WorkspaceWatcher {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly options: Required<WatcherOptions>;
+  private batch: PendingBatch | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly state: WatcherStatus;
+
+  constructor(options: WatcherOptions) {
+    this.options = { debounceMs: 100, maxWaitMs: 1000, rescanIntervalMs: 60_000, pollIntervalMs: 1000, ...options };
+    this.state = { mode: "starting", roots: options.roots, events: 0, batches: 0 };
+  }
+
+  status(): WatcherStatus {
+    return { ...this.state };
+  }
+
+  async start(): Promise<void> {
+    for (const root of this.options.roots) await this.watchRoot(root, false);
+    if (this.state.mode === "starting") this.state.mode = "watching";
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.rescanTimer);
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
+    this.watchers.clear();
+    this.state.mode = "off";
+  }
+
+  /** Flushes the pending batch now (tests and shutdown use it). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.batch;
+    this.batch = undefined;
+    if (!batch || this.closed) return;
+    this.state.batches++;
+    const rescan = [...batch.rescanRoots];
+    for (const root of rescan) batch.paths.delete(root);
+    if (rescan.length > 0) {
+      const job = this.options.jobs.enqueue({ kind: "watch", roots: rescan });
+      // Rebuild the watch once the rescan has run, so newly visible folders are watched too.
+      void this.options.jobs.wait(job.id).then(() => Promise.all(rescan.map((root) => this.rewatch(root))));
+    }
+    if (batch.paths.size > 0) this.options.jobs.enqueue({ kind: "watch", paths: batch.paths });
+  }
+
+  private async watchRoot(root: string, polling: boolean): Promise<void> {
+    const matcher = await this.options.matchers.for(root);
+    const ignored = (absPath: string, stats?: { isDirectory(): boolean }): boolean => {
+      const rel = toPosix(relative(root, absPath));
+      if (rel === "" || rel.startsWith("..")) return false;
+      let isDir = stats?.isDirectory();
+      if (isDir === undefined) {
+        try {
+          isDir = lstatSync(absPath).isDirectory();
+        } catch {
+          isDir = false;
+        }
+      }
+      return matcher.isIgnored(rel, isDir);
+    };
+    const watcher = watch(root, {
+      ignored,
+      ignoreInitial: true,
+      persistent: true,
+      followSymlinks: false,
+      atomic: true,
+      usePolling: polling,
+      interval: this.options.pollIntervalMs,
+      binaryInterval: this.options.pollIntervalMs,
+    });
+    this.watchers.set(root, watcher);
+    watcher.on("all", (event, absPath) => this.onEvent(root, event, absPath));
+    watcher.on("error", (error) => void this.onWatchError(root, error as Error, polling));
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  }
+
+  private async rewatch(root: string): Promise<void> {
+    if (this.closed) return;
+    const old = this.watchers.get(root);
+    this.watchers.delete(root);
+    await old?.close();
+    await this.watchRoot(root, this.state.mode === "polling");
+  }
+
+  private onEvent(root: string, event: string, absPath: string): void {
+    if (this.closed) return;
+    const rel = toPosix(relative(root, absPath));
+    if (rel === "" || rel.startsWith("..")) return;
+    this.state.events++;
+    const batch = (this.batch ??= { paths: new Map(), rescanRoots: new Set(), firstEventAt: Date.now() });
+    if (basename(rel) === ".gitignore") {
+      void this.options.matchers.invalidate(root, rel);
+      batch.rescanRoots.add(root);
+    } else {
+      const set = batch.paths.get(root) ?? new Set<string>();
+      set.add(rel);
+      batch.paths.set(root, set);
+    }
+    this.options.log.debug("file event", { event, root, path: rel });
+    this.schedule(batch);
+  }
+
+  private schedule(batch: PendingBatch): void {
+    clearTimeout(this.timer);
+    const untilMaxWait = batch.firstEventAt + this.options.maxWaitMs - Date.now();
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.options.debounceMs, untilMaxWait)));
+  }
+
+  /** Public for the fallback test: chokidar reports watch failures (ENOSPC, EMFILE) through this path. */
+  async onWatchError(root: string, error: Error, wasPolling: boolean): Promise<void> {
+    if (this.closed) return;
+    const reason = describeError(error);
+    const old = this.watchers.get(root);
+    this.watchers.delete(root);
+    await old?.close().catch(() => undefined);
+    if (!wasPolling) {
+      this.options.log.warn("file watching failed; falling back to polling", { root, error: reason });
+      this.state.mode = "polling";
+      this.state.detail = `watching failed (${reason}); polling every ${this.options.pollIntervalMs / 1000} s`;
+      try {
+        await this.watchRoot(root, true);
+        // Polling starts from what it sees now: catch up with what happened in between.
+        this.options.jobs.enqueue({ kind: "watch", roots: [root] });
+        return;
+      } catch (pollError) {
+        this.options.log.warn("polling failed too", { root, error: describeError(pollError) });
+      }
+    }
+    this.state.mode = "rescanning";
+    this.state.detail = `watching failed (${reason}); rescanning every ${this.options.rescanIntervalMs / 1000} s`;
+    this.options.log.warn("falling back to periodic rescans", { root, error: reason });
+    this.rescanTimer ??= setInterval(() => {
+      this.options.jobs.enqueue({ kind: "watch", roots: this.options.roots });
+    }, this.options.rescanIntervalMs);
+    this.rescanTimer.unref();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The watcher keeps a served index fresh: writes, changes, deletes, renames and editors'
+ * atomic saves reach `search` with no restart, .gitignore edits take effect, ignored folders
+ * are not watched, and a burst of thousands of files is absorbed while tools keep answering.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../helpers/cli.js";
+import { callTool, connectStdio, eventually, type StdioSession } from "../../helpers/mcp.js";
+import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
+
+let root: string;
+let session: StdioSession;
+
+async function paths(query: string): Promise<string[]> {
+  const result = await callTool(session.client, "search", { query, limit: 20 });
+  return (result.structuredContent as { results: { path: string }[] }).results.map((r) => r.path);
+}
+
+async function summary() {
+  const result = await callTool(session.client, "inventory", { limit: 0 });
+  return (result.structuredContent as { summary: { files: number; watcher: { mode: string; events: number } } }).summary;
+}
+
+/** Waits until `query` finds exactly `expected` (sorted). */
+async function expectSearch(query: string, expected: string[]): Promise<void> {
+  await eventually(async () => {
+    const found = (await paths(query)).sort();
+    return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? true : undefined;
+  }, 15_000, `search "${query}" to find ${JSON.stringify(expected)}`);
+}
+
+beforeAll(async () => {
+  root = makeTempDir();
+  const modules: Record<string, string> = {};
+  for (let i = 0; i < 2000; i++) modules[`node_modules/dep${i % 20}/f${i}.js`] = "module.exports = 'nodemodulesword';\n";
+  writeTree(root, {
+    ".gitignore": "node_modules/\n",
+    "a.md": "# A\n\nThe original alpha text.\n",
+    "private/plan.md": "# Plan\n\nThe confidential pangolin plan.\n",
+    ...modules,
+  });
+  expect(runCli(["reindex", root]).code).toBe(0);
+  session = await connectStdio(["--root", root]);
+  await eventually(async () => ((await summary()).watcher.mode === "watching" ? true : undefined), 30_000, "watcher ready");
+}, 120_000);
+
+afterAll(async () => {
+  await session?.close();
+  removeDir(root);
+});
+
+describe("watcher", () => {
+  it("indexes a new file, a change, a rename and a deletion", async () => {
+    writeFileSync(join(root, "b.md"), "# B\n\nA note about the narwhal.\n");
+    await expectSearch("narwhal", ["b.md"]);
+    writeFileSync(join(root, "b.md"), "# B\n\nNow about the axolotl.\n");
+    await expectSearch("axolotl", ["b.md"]);
+    expect(await paths("narwhal")).toEqual([]);
+    renameSync(join(root, "b.md"), join(root, "c.md"));
+    await expectSearch("axolotl", ["c.md"]);
+    rmSync(join(root, "c.md"));
+    await expectSearch("axolotl", []);
+  });
+
+  it("treats an editor's atomic save (write temp, rename over) as a change", async () => {
+    writeFileSync(join(root, ".a.md.swp"), "# A\n\nThe rewritten okapi text.\n");
+    renameSync(join(root, ".a.md.swp"), join(root, "a.md"));
+    await expectSearch("okapi", ["a.md"]);
+    expect(await paths("alpha")).toEqual([]);
+  });
+
+  it("applies .gitignore edits: newly ignored files leave, newly visible ones return", async () => {
+    expect(await paths("pangolin")).toEqual(["private/plan.md"]);
+    writeFileSync(join(root, ".gitignore"), "node_modules/\nprivate/\n");
+    await expectSearch("pangolin", []);
+    writeFileSync(join(root, "private/later.md"), "# Later\n\nAnother pangolin, while ignored.\n");
+    writeFileSync(join(root, ".gitignore"), "node_modules/\n");
+    await expectSearch("pangolin", ["private/later.md", "private/plan.md"]);
+    // The folder is watched again after the rules changed back.
+    writeFileSync(join(root, "private/third.md"), "# Third\n\nA third pangolin.\n");
+    await expectSearch("pangolin", ["private/later.md", "private/plan.md", "private/third.md"]);
+  });
+
+  it("does not watch ignored folders", async () => {
+    const before = (await summary()).watcher.events;
+    for (let i = 0; i < 50; i++) writeFileSync(join(root, `node_modules/dep1/new${i}.js`), "x");
+    writeFileSync(join(root, "marker.md"), "# Marker\n\nThe capybara marker.\n");
+    await expectSearch("capybara", ["marker.md"]);
+    const after = (await summary()).watcher.events;
+    // One file outside node_modules: an add (and perhaps a change), never the 50 inside it.
+    expect(after - before).toBeGreaterThanOrEqual(1);
+    expect(after - before).toBeLessThan(5);
+    expect(await paths("nodemodulesword")).toEqual([]);
+  });
+
+  it("absorbs a burst of 5,000 files without losing one, while tools keep answering", async () => {
+    const before = (await summary()).files;
+    for (let d = 0; d < 50; d++) {
+      mkdirSync(join(root, `burst/d${d}`), { recursive: true });
+      for (let f = 0; f < 100; f++) {
+        writeFileSync(join(root, `burst/d${d}/f${f}.txt`), `burst file ${d}-${f} with token burst${d}x${f}\n`);
+      }
+    }
+    // Tool calls answer during the burst.
+    const during = await callTool(session.client, "search", { query: "capybara" });
+    expect(during.isError).toBeFalsy();
+    await eventually(async () => ((await summary()).files === before + 5000 ? true : undefined), 120_000, "all 5,000 files indexed");
+    expect(await paths("burst49x99")).toEqual(["burst/d49/f99.txt"]);
+    expect(await paths("burst0x0")).toEqual(["burst/d0/f0.txt"]);
+  }, 180_000);
+});
