@@ -1,0 +1,96 @@
+/**
+ * One entry point from a file on disk to a ParseOutcome. Every failure, including a parser
+ * bug, comes back as an outcome with a reason: nothing is thrown to the pipeline.
+ */
+import { readFile } from "node:fs/promises";
+import { decodeText, sniffBinary } from "../detect/content.js";
+import { languageForPath } from "../detect/kind.js";
+import { binaryMagic } from "../detect/magic.js";
+import type { FileKind, ParsedDocument, ParseOutcome } from "../types.js";
+import { parseCode } from "./code.js";
+import { parseDocx } from "./docx.js";
+import { parseHtml } from "./html.js";
+import { normalizeNewlines } from "./lines.js";
+import { markupFlavorForPath, parseMarkdown } from "./markdown.js";
+import { parseNotebook } from "./notebook.js";
+import { failed, indexed, REASONS, shortMessage, skipped } from "./outcome.js";
+import type { ParseOptions } from "./parse-options.js";
+import { parsePdf } from "./pdf.js";
+import { parsePlainText } from "./plain-text.js";
+
+export type { ParseOptions } from "./parse-options.js";
+export { REASONS } from "./outcome.js";
+
+export async function parseFile(
+  absPath: string,
+  kind: FileKind,
+  options: ParseOptions = {},
+): Promise<ParseOutcome> {
+  if (kind === "binary") return skipped(REASONS.binary);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absPath);
+  } catch (error) {
+    return failed(unreadable(error));
+  }
+  return parseBytes(bytes, kind, absPath, options);
+}
+
+/** Parse bytes already in memory; `path` only informs the language and the markup flavour. */
+export async function parseBytes(
+  bytes: Buffer,
+  kind: FileKind,
+  path: string,
+  options: ParseOptions = {},
+): Promise<ParseOutcome> {
+  try {
+    if (kind === "binary") return skipped(REASONS.binary);
+    if (bytes.length === 0) return skipped(REASONS.empty);
+    // Content beats the name for PDF: a PDF saved as ".txt" or without extension is still a PDF.
+    if (kind === "pdf" || binaryMagic(bytes) === "pdf")
+      return await parsePdf(bytes, options.passwords);
+    if (kind === "docx") return await parseDocx(bytes);
+    if (sniffBinary(bytes).binary) return skipped(REASONS.binary);
+    const decoded = decodeText(bytes, kind === "html" ? htmlCharset(bytes) : undefined);
+    const text = normalizeNewlines(decoded.text);
+    if (text.trim() === "") return skipped(REASONS.empty);
+    const outcome = parseText(text, kind, path);
+    if (outcome.ok) outcome.doc.metadata["encoding"] = decoded.encoding;
+    return outcome;
+  } catch (error) {
+    return failed(`parser error: ${shortMessage(error)}`);
+  }
+}
+
+function parseText(text: string, kind: FileKind, path: string): ParseOutcome {
+  switch (kind) {
+    case "markdown":
+      return indexed(parseMarkdown(text, markupFlavorForPath(path)));
+    case "code":
+      return indexed(parseCode(text, languageForPath(path)));
+    case "html":
+      return nonEmpty(parseHtml(text));
+    case "notebook":
+      return parseNotebook(text);
+    default:
+      return indexed(parsePlainText(text));
+  }
+}
+
+function nonEmpty(doc: ParsedDocument): ParseOutcome {
+  return doc.text.trim() === "" ? skipped(REASONS.noText) : indexed(doc);
+}
+
+/** `<meta charset>` or `http-equiv` content type in the first kilobyte, as browsers pre-scan. */
+function htmlCharset(bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 1024).toString("latin1");
+  return /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1];
+}
+
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return "unreadable: file not found";
+  if (code === "EACCES" || code === "EPERM") return "unreadable: permission denied";
+  if (code === "EISDIR") return "unreadable: is a directory";
+  return `unreadable: ${code ?? shortMessage(error)}`;
+}

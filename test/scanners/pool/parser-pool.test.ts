@@ -1,0 +1,201 @@
+/**
+ * The parser pool with real worker threads: the compiled parse worker on the real dataset
+ * (run `npx tsc -p tsconfig.json` first; `npm test` does), and a deliberately misbehaving test
+ * worker for timeouts, crashes and out-of-memory.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseFile } from "../../../scanners/parsers/index.js";
+import { CANCELLED_REASON, ParserPool } from "../../../scanners/pool/parser-pool.js";
+import { defaultWorkerScript } from "../../../scanners/pool/worker-script.js";
+import type { FileKind, ParseOutcome } from "../../../scanners/types.js";
+import { DATASETS } from "../parsers/datasets.js";
+import { tempDir } from "../parsers/helpers.js";
+import { writeMisbehavingWorker, writePrintingWorker } from "./test-workers.js";
+
+const dir = tempDir("docindex-pool-");
+afterAll(() => dir.remove());
+const misbehaving = writeMisbehavingWorker(dir);
+
+const textOf = (outcome: ParseOutcome): string =>
+  outcome.ok ? outcome.doc.text : `${outcome.status}: ${outcome.reason}`;
+
+describe("ParserPool with the real parse worker", () => {
+  it("parses the whole PDF and DOCX dataset concurrently, exactly as parseFile does in-process", async () => {
+    const files: { path: string; kind: FileKind }[] = [];
+    for (const kind of ["pdf", "docx"] as const) {
+      for (const name of readdirSync(join(DATASETS, kind)).filter((n) => n.endsWith(`.${kind}`))) {
+        files.push({ path: join(DATASETS, kind, name), kind });
+      }
+    }
+    files.push({ path: dir.write("notes.md", "# Notes\n\ntext\n"), kind: "markdown" });
+    files.push({ path: dir.write("page.html", "<h1>Hi</h1><p>there</p>"), kind: "html" });
+    const pool = new ParserPool({ size: 4, parseOptions: { passwords: ["asdfzxcv"] } });
+    try {
+      const pooled = await Promise.all(files.map((f) => pool.parse(f.path, f.kind)));
+      const direct = await Promise.all(
+        files.map((f) => parseFile(f.path, f.kind, { passwords: ["asdfzxcv"] })),
+      );
+      expect(pooled).toEqual(direct);
+      expect(pooled.filter((o) => o.ok).length).toBeGreaterThan(30);
+      const r4 = files.findIndex((f) => f.path.endsWith("r4-aes-user-password.pdf"));
+      expect(pooled[r4]?.ok).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("ParserPool failure handling (misbehaving test worker)", () => {
+  it("times out a hanging worker, replaces it and goes on with the queue", async () => {
+    const pool = new ParserPool({ size: 1, timeoutMs: 500, workerScript: misbehaving });
+    try {
+      const results = await Promise.all([
+        pool.parse("/x/hang.txt", "text"),
+        pool.parse("/x/a.txt", "text"),
+        pool.parse("/x/b.txt", "text"),
+      ]);
+      expect(results.map(textOf)).toEqual([
+        "failed: timed out after 0.5 s",
+        "/x/a.txt",
+        "/x/b.txt",
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("states the time limit in seconds", async () => {
+    const pool = new ParserPool({ size: 1, timeoutMs: 1000, workerScript: misbehaving });
+    try {
+      expect(await pool.parse("/x/hang", "text")).toEqual({
+        ok: false,
+        status: "failed",
+        reason: "timed out after 1 s",
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("replaces a worker that exits or throws", async () => {
+    const pool = new ParserPool({ size: 2, workerScript: misbehaving });
+    try {
+      const results = await Promise.all([
+        pool.parse("/x/exit", "text"),
+        pool.parse("/x/throw", "text"),
+        pool.parse("/x/garble", "text"),
+        pool.parse("/x/ok-1", "text"),
+        pool.parse("/x/ok-2", "text"),
+      ]);
+      expect(results.map(textOf)).toEqual([
+        "failed: worker crashed: exited with code 3",
+        "failed: worker crashed: boom",
+        "failed: worker crashed: malformed reply",
+        "/x/ok-1",
+        "/x/ok-2",
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("reports a worker that runs out of memory, and carries on", async () => {
+    const pool = new ParserPool({
+      size: 1,
+      maxMemoryMb: 32,
+      timeoutMs: 60_000,
+      workerScript: misbehaving,
+    });
+    try {
+      const [oom, next] = await Promise.all([
+        pool.parse("/x/oom", "text"),
+        pool.parse("/x/after", "text"),
+      ]);
+      expect(oom).toEqual({ ok: false, status: "failed", reason: "out of memory (limit 32 MB)" });
+      expect(textOf(next!)).toBe("/x/after");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("starts queued files in FIFO order", async () => {
+    const pool = new ParserPool({ size: 1, workerScript: misbehaving });
+    const order: string[] = [];
+    try {
+      await Promise.all(
+        ["/q/1", "/q/2", "/q/3", "/q/4", "/q/5"].map((p) =>
+          pool.parse(p, "text").then((o) => order.push(textOf(o))),
+        ),
+      );
+      expect(order).toEqual(["/q/1", "/q/2", "/q/3", "/q/4", "/q/5"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("close() finishes queued and running work, then refuses new work", async () => {
+    const pool = new ParserPool({ size: 1, workerScript: misbehaving });
+    const pending = [pool.parse("/c/1", "text"), pool.parse("/c/2", "text")];
+    await pool.close();
+    expect((await Promise.all(pending)).map(textOf)).toEqual(["/c/1", "/c/2"]);
+    await expect(pool.parse("/c/3", "text")).rejects.toThrow("ParserPool is closed");
+  });
+
+  it("terminate() cancels running and queued work at once", async () => {
+    const pool = new ParserPool({ size: 1, timeoutMs: 60_000, workerScript: misbehaving });
+    const pending = [pool.parse("/t/hang", "text"), pool.parse("/t/queued", "text")];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pool.terminate();
+    expect(await Promise.all(pending)).toEqual([
+      { ok: false, status: "failed", reason: CANCELLED_REASON },
+      { ok: false, status: "failed", reason: CANCELLED_REASON },
+    ]);
+  });
+
+  it("keeps parser output off stdout, and an idle pool does not hold the process open", () => {
+    const distRoot = join(process.cwd(), "dist");
+    const printing = writePrintingWorker(dir, distRoot);
+    const poolUrl = pathToFileURL(join(distRoot, "scanners", "pool", "parser-pool.js")).href;
+    // No close(): the child must still exit once the pool is idle.
+    const script = `
+      const { ParserPool } = await import(${JSON.stringify(poolUrl)});
+      const pool = new ParserPool({ size: 2, workerScript: new URL(${JSON.stringify(printing.href)}) });
+      const outcomes = await Promise.all([pool.parse("/p/1", "text"), pool.parse("/p/2", "text")]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.stderr.write("reasons: " + outcomes.map((o) => o.reason).join(",") + "\\n");
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(child.error).toBeUndefined();
+    expect(child.status).toBe(0);
+    expect(child.stdout).toBe("");
+    expect(child.stderr).toContain("PRINTED BY A PARSER");
+    expect(child.stderr).toContain("WRITTEN TO STDOUT");
+    expect(child.stderr).toContain("reasons: printed,printed");
+  });
+});
+
+describe("ParserPool setup", () => {
+  it("maps a TypeScript source location to the compiled worker in dist/", () => {
+    expect(defaultWorkerScript("file:///repo/scanners/pool/parser-pool.ts").href).toBe(
+      "file:///repo/dist/scanners/pool/parse-worker.js",
+    );
+    expect(defaultWorkerScript("file:///repo/dist/scanners/pool/parser-pool.js").href).toBe(
+      "file:///repo/dist/scanners/pool/parse-worker.js",
+    );
+  });
+
+  it("fails fast with an actionable message when the worker is not built, and on bad options", () => {
+    expect(
+      () => new ParserPool({ workerScript: pathToFileURL(join(dir.path, "missing.js")) }),
+    ).toThrow(/run `npm run build`/);
+    expect(() => new ParserPool({ size: 0 })).toThrow(/size must be a positive integer/);
+    expect(() => new ParserPool({ timeoutMs: 1.5 })).toThrow(/timeoutMs/);
+  });
+});
