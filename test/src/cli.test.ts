@@ -68,13 +68,16 @@ describe("docindex reindex and search on a mixed folder", () => {
 
   it("finds Markdown, code, HTML, PDF and DOCX text with citable locations", () => {
     const md = searchJson(root, "zebracorn installer");
-    expect(md.map((r) => r.path)).toEqual(["docs/guide.md"]);
+    expect(md[0]?.path).toBe("docs/guide.md");
     expect(md[0]!.lines).toEqual({ start: 5, end: 7 });
     expect(md[0]!.headingPath).toEqual(["Guide", "Installing"]);
 
     expect(searchJson(root, "computeWombatScore")[0]?.path).toBe("src/app.ts");
     expect(searchJson(root, "ocelot gardens")[0]?.path).toBe("site/index.html");
     expect(searchJson(root, "scriptonly")).toEqual([]);
+
+    const docx = searchJson(root, "exhibiting basic docx features");
+    expect(docx[0]?.path).toBe("word/sample.docx");
 
     const pdf = searchJson(root, "CWEB literate programming");
     expect(pdf[0]?.path).toBe("papers/cweb.pdf");
