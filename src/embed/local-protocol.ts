@@ -1,0 +1,31 @@
+/** Messages between LocalEmbedder and its worker thread (local-worker.ts). */
+import type { EmbedderErrorCode } from "./embedder.js";
+
+export type Pooling = "cls" | "mean";
+export type LocalDtype = "q8" | "fp32";
+
+export interface LocalWorkerInit {
+  model: string;
+  dtype: LocalDtype;
+  pooling: Pooling;
+  cacheDir?: string;
+  localModelPath?: string;
+  offline: boolean;
+}
+
+export interface EmbedRequest {
+  type: "embed";
+  id: number;
+  texts: string[];
+}
+
+export type WorkerMessage =
+  | { type: "ready"; dimensions: number; maxInputTokens?: number }
+  | { type: "failed"; code: EmbedderErrorCode; message: string }
+  | { type: "vectors"; id: number; vectors: Float32Array[] }
+  | { type: "error"; id: number; message: string };
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  return type === "ready" || type === "failed" || type === "vectors" || type === "error";
+}

@@ -1,0 +1,394 @@
+/**
+ * Embeddings from OpenAI, Azure OpenAI or any server that speaks the OpenAI embeddings API
+ * (vLLM, Ollama, LiteLLM, text-embeddings-inference). The SDK's own retries are off: this module
+ * owns the policy (backoff with full jitter, Retry-After, a circuit breaker) so that it is the
+ * same for every provider and visible in one place. See README.md for the numbers.
+ */
+import OpenAI, { AzureOpenAI } from "openai";
+import type { Logger } from "../log.js";
+import { createLogger } from "../log.js";
+import { estimateTokens } from "../../scanners/chunk/tokens.js";
+import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitOptions } from "./circuit-breaker.js";
+import { EmbedderError, l2Normalize, type Embedder, type EmbedOptions } from "./embedder.js";
+import { classifyProviderFailure, isRetryableStatus, redact } from "./provider-failure.js";
+import { backoffDelay, DEFAULT_RETRY, sleep, type RetryOptions } from "./retry-policy.js";
+import { Semaphore } from "./semaphore.js";
+import { planBatches, truncateToTokens } from "./token-budget.js";
+
+export interface OpenAIEmbedderOptions {
+  provider: "openai" | "azure";
+  /** Model name (OpenAI) or deployment name (Azure, when azure.deployment is not given). */
+  model: string;
+  /** Ask for shorter vectors (text-embedding-3 models); part of the embedder id. */
+  dimensions?: number;
+  /** Default: OPENAI_BASE_URL, else https://api.openai.com/v1 (the SDK reads it). */
+  baseURL?: string;
+  /** Default: OPENAI_API_KEY (AZURE_OPENAI_API_KEY for Azure; the SDK reads it). */
+  apiKey?: string;
+  azure?: { endpoint?: string; deployment?: string; apiVersion?: string };
+  /** Inputs per request; default 64. */
+  batchSize?: number;
+  /** Estimated tokens per request; default 8 000. */
+  maxBatchTokens?: number;
+  /** Requests in flight at once; default 2. */
+  concurrency?: number;
+  /** Longer inputs are cut; default 8 191 (OpenAI's embedding models). */
+  maxInputTokens?: number;
+  /** Per request; default 60 000 ms. */
+  timeoutMs?: number;
+  retries?: Partial<RetryOptions>;
+  circuit?: Partial<CircuitOptions>;
+  /** A Retry-After longer than this is not waited out in-call: the call fails UNAVAILABLE. Default 60 000 ms. */
+  maxRetryAfterMs?: number;
+  log?: Logger;
+}
+
+/**
+ * The estimate can run a little below a real BPE count; cutting at 90% of the window keeps an
+ * over-long chunk from being refused by the provider (a 400 would stall the backlog).
+ */
+const TRUNCATION_SAFETY = 0.9;
+
+export class OpenAIEmbedder implements Embedder {
+  readonly id: string;
+  readonly maxInputTokens: number;
+  private dims = 0;
+  private client: OpenAI | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly name: string;
+  private readonly batchSize: number;
+  private readonly maxBatchTokens: number;
+  private readonly timeoutMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly retry: RetryOptions;
+  private readonly circuit: CircuitBreaker;
+  private readonly limiter: Semaphore;
+  private readonly log: Logger;
+
+  constructor(private readonly options: OpenAIEmbedderOptions) {
+    this.name =
+      options.provider === "azure" ? (options.azure?.deployment ?? options.model) : options.model;
+    if (this.name === "")
+      throw new EmbedderError("CONFIG", `${options.provider} embedder: set a model name`);
+    this.id = `${options.provider}:${this.name}${options.dimensions !== undefined ? `@${options.dimensions}` : ""}`;
+    this.maxInputTokens = positive(options.maxInputTokens ?? 8191, "maxInputTokens");
+    this.batchSize = positive(options.batchSize ?? 64, "batchSize");
+    this.maxBatchTokens = positive(options.maxBatchTokens ?? 8000, "maxBatchTokens");
+    this.timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.retry = { ...DEFAULT_RETRY, ...options.retries };
+    positive(this.retry.maxAttempts, "retries.maxAttempts");
+    this.circuit = new CircuitBreaker({ ...DEFAULT_CIRCUIT, ...options.circuit });
+    this.limiter = new Semaphore(positive(options.concurrency ?? 2, "concurrency"));
+    this.log = (options.log ?? createLogger({ level: "silent" })).child({
+      component: "embedder",
+      embedder: this.id,
+    });
+    if (options.dimensions !== undefined) positive(options.dimensions, "dimensions");
+  }
+
+  get dimensions(): number {
+    return this.dims;
+  }
+
+  /** Where requests go, for messages; never includes the key. */
+  get endpoint(): string {
+    return (
+      this.client?.baseURL ??
+      this.options.baseURL ??
+      this.options.azure?.endpoint ??
+      "(not started)"
+    );
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.probe().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  async embed(texts: string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    await this.start();
+    const budget = Math.max(1, Math.floor(this.maxInputTokens * TRUNCATION_SAFETY));
+    const inputs = texts.map((text) => truncateToTokens(text === "" ? " " : text, budget));
+    const batches = planBatches(inputs.map(estimateTokens), {
+      maxItems: this.batchSize,
+      maxTokens: this.maxBatchTokens,
+    });
+    const results = new Array<Float32Array | undefined>(inputs.length);
+    const signal = options.signal ?? new AbortController().signal;
+    // After one batch fails, batches not yet sent are skipped, but those in flight may finish:
+    // their vectors are paid for, and travel back in the error's `partial`.
+    let failure: unknown;
+    await Promise.all(
+      batches.map(({ start, end }) =>
+        this.limiter.run(async () => {
+          if (failure !== undefined || signal.aborted) return;
+          try {
+            const vectors = await this.request(inputs.slice(start, end), signal);
+            vectors.forEach((vector, i) => (results[start + i] = vector));
+          } catch (error) {
+            failure ??= error;
+          }
+        }),
+      ),
+    );
+    signal.throwIfAborted();
+    if (failure === undefined) return results as Float32Array[];
+    throw failure instanceof EmbedderError && results.some((v) => v !== undefined)
+      ? failure.withPartial(results)
+      : failure;
+  }
+
+  embedQuery(texts: string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    return this.embed(texts, options);
+  }
+
+  async close(): Promise<void> {
+    this.client = undefined;
+    this.starting = undefined;
+  }
+
+  private async probe(): Promise<void> {
+    this.client ??= this.createClient();
+    const [vector] = await this.request(["ping"], new AbortController().signal);
+    this.dims = vector?.length ?? 0;
+    this.log.info("embedder ready", { endpoint: this.endpoint, dimensions: this.dims });
+  }
+
+  private createClient(): OpenAI {
+    const common = { apiKey: this.options.apiKey, maxRetries: 0, timeout: this.timeoutMs };
+    try {
+      if (this.options.provider === "azure") {
+        return new AzureOpenAI({
+          ...common,
+          endpoint: this.options.azure?.endpoint,
+          deployment: this.name,
+          apiVersion: this.options.azure?.apiVersion,
+          ...(this.options.baseURL !== undefined ? { baseURL: this.options.baseURL } : {}),
+        });
+      }
+      return new OpenAI({
+        ...common,
+        ...(this.options.baseURL !== undefined ? { baseURL: this.options.baseURL } : {}),
+      });
+    } catch (error) {
+      const message = this.clean(error);
+      const keyVariable =
+        this.options.provider === "azure" ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY";
+      const hint = /api.?key|credential/i.test(message)
+        ? ` Set ${keyVariable} or embedder.apiKey (any value for a local server that does not check keys).`
+        : "";
+      throw new EmbedderError(
+        "CONFIG",
+        `${this.options.provider} embedder (${this.name}) cannot be configured: ${message.split("\n")[0]}${hint}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** One HTTP request, retried per policy. */
+  private async request(inputs: string[], signal: AbortSignal): Promise<Float32Array[]> {
+    const client = this.client ?? (this.client = this.createClient());
+    for (let attempt = 1; ; attempt++) {
+      let admitted = this.circuit.tryAcquire();
+      while (!admitted && this.circuit.state === "half-open") {
+        await this.circuit.trialSettled();
+        signal.throwIfAborted();
+        admitted = this.circuit.tryAcquire();
+      }
+      if (!admitted) {
+        throw new EmbedderError(
+          "CIRCUIT_OPEN",
+          `embedding provider ${this.endpoint} (${this.name}) failed repeatedly; ` +
+            `not calling it for another ${Math.ceil(this.circuit.remainingMs / 1000)} s`,
+        );
+      }
+      let response: unknown;
+      try {
+        response = await client.embeddings.create(
+          {
+            model: this.name,
+            input: inputs,
+            encoding_format: "float",
+            ...(this.options.dimensions !== undefined
+              ? { dimensions: this.options.dimensions }
+              : {}),
+          },
+          { signal, timeout: this.timeoutMs, maxRetries: 0 },
+        );
+      } catch (error) {
+        if (signal.aborted) {
+          this.circuit.release();
+          throw signal.reason ?? error;
+        }
+        const { failure, retryAfterMs } = this.toEmbedderError(error);
+        if (failure.retryable) this.circuit.failure();
+        else this.circuit.release();
+        if (!failure.retryable || attempt >= this.retry.maxAttempts) {
+          throw attempt > 1 ? withAttempts(failure, attempt) : failure;
+        }
+        const wait = retryAfterMs ?? backoffDelay(attempt, this.retry);
+        if (wait > this.maxRetryAfterMs) {
+          throw new EmbedderError(
+            "UNAVAILABLE",
+            `${failure.message}; the provider asks to retry after ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(this.maxRetryAfterMs / 1000)} s this call waits`,
+          );
+        }
+        this.log.warn("embedding request failed; retrying", {
+          attempt,
+          waitMs: wait,
+          reason: failure.message,
+        });
+        await sleep(wait, signal);
+        continue;
+      }
+      this.circuit.success();
+      return this.decode(response, inputs.length);
+    }
+  }
+
+  private toEmbedderError(error: unknown): { failure: EmbedderError; retryAfterMs?: number } {
+    const failure = classifyProviderFailure(error);
+    const where = `embedding provider ${this.endpoint} (${this.name})`;
+    const detail = redact(failure.detail, this.options.apiKey);
+    switch (failure.kind) {
+      case "timeout":
+        return {
+          failure: new EmbedderError(
+            "UNAVAILABLE",
+            `${where} did not answer within ${this.timeoutMs} ms`,
+            { cause: error },
+          ),
+        };
+      case "network":
+        return {
+          failure: new EmbedderError("UNAVAILABLE", `${where} is unreachable: ${detail}`, {
+            cause: error,
+          }),
+        };
+      case "config":
+        return { failure: new EmbedderError("CONFIG", `${where}: ${detail}`, { cause: error }) };
+      case "status": {
+        const { status } = failure;
+        if (status === 401 || status === 403) {
+          return {
+            failure: new EmbedderError(
+              "AUTH",
+              `${where} refused the API key (${status}): ${detail}. Check ${this.options.provider === "azure" ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY"} or embedder.apiKey`,
+              { cause: error },
+            ),
+          };
+        }
+        if (isRetryableStatus(status)) {
+          return {
+            failure: new EmbedderError("UNAVAILABLE", `${where} answered ${status}: ${detail}`, {
+              cause: error,
+            }),
+            retryAfterMs: failure.retryAfterMs,
+          };
+        }
+        return {
+          failure: new EmbedderError(
+            "BAD_REQUEST",
+            `${where} rejected the request (${status}): ${detail}. Check the model name${this.options.dimensions !== undefined ? " and dimensions" : ""}`,
+            { cause: error },
+          ),
+        };
+      }
+      case "aborted":
+      case "other":
+        return {
+          failure: new EmbedderError("BAD_RESPONSE", `${where}: ${detail}`, { cause: error }),
+        };
+    }
+  }
+
+  /** Checks the answer against the request: one vector per input, in index order, all of one size. */
+  private decode(response: unknown, count: number): Float32Array[] {
+    const where = `embedding provider ${this.endpoint} (${this.name})`;
+    const data = (response as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data) || data.length !== count) {
+      throw new EmbedderError(
+        "BAD_RESPONSE",
+        `${where} returned ${Array.isArray(data) ? data.length : "no"} vectors for ${count} inputs`,
+      );
+    }
+    let want = this.dims || this.options.dimensions;
+    const vectors = new Array<Float32Array | undefined>(count);
+    data.forEach((item: unknown, position) => {
+      const { index = position, embedding } = (item ?? {}) as {
+        index?: unknown;
+        embedding?: unknown;
+      };
+      if (
+        typeof index !== "number" ||
+        !Number.isInteger(index) ||
+        index < 0 ||
+        index >= count ||
+        vectors[index]
+      ) {
+        throw new EmbedderError(
+          "BAD_RESPONSE",
+          `${where} returned a bad or repeated index ${String(index)}`,
+        );
+      }
+      const vector = toFloat32(embedding);
+      if (vector === undefined) {
+        throw new EmbedderError(
+          "BAD_RESPONSE",
+          `${where} returned an embedding that is neither a float list nor base64 float32`,
+        );
+      }
+      want ??= vector.length;
+      if (vector.length !== want || vector.length === 0) {
+        throw new EmbedderError(
+          "BAD_RESPONSE",
+          `${where} returned vectors of ${vector.length} dimensions, expected ${want}` +
+            (this.options.dimensions !== undefined
+              ? " (embedder.dimensions)"
+              : " (the model's size at start-up)") +
+            ". Did the model behind the endpoint change? Set embedder.dimensions to match, or re-index.",
+        );
+      }
+      vectors[index] = l2Normalize(vector);
+    });
+    return vectors as Float32Array[];
+  }
+
+  private clean(error: unknown): string {
+    return redact(error instanceof Error ? error.message : String(error), this.options.apiKey);
+  }
+}
+
+/** A float list, or base64 of little-endian float32 (what OpenAI sends for encoding_format "base64"). */
+function toFloat32(embedding: unknown): Float32Array | undefined {
+  if (Array.isArray(embedding)) {
+    return embedding.every((x) => typeof x === "number" && Number.isFinite(x))
+      ? Float32Array.from(embedding as number[])
+      : undefined;
+  }
+  if (typeof embedding !== "string") return undefined;
+  const bytes = Buffer.from(embedding, "base64");
+  if (bytes.length === 0 || bytes.length % 4 !== 0) return undefined;
+  const vector = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < vector.length; i++) vector[i] = bytes.readFloatLE(i * 4);
+  return vector.every(Number.isFinite) ? vector : undefined;
+}
+
+function withAttempts(error: EmbedderError, attempts: number): EmbedderError {
+  return new EmbedderError(error.code, `${error.message} (after ${attempts} attempts)`, {
+    retryable: error.retryable,
+    cause: error.cause,
+  });
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EmbedderError("CONFIG", `embedder: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
