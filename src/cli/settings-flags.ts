@@ -15,6 +15,11 @@ export const SETTINGS_OPTIONS: OptionSpec = {
   workers: { type: "string" },
   "chunk-tokens": { type: "string" },
   "parse-timeout": { type: "string" },
+  store: { type: "string" },
+  "es-url": { type: "string", multiple: true },
+  embedder: { type: "string" },
+  "embed-model": { type: "string" },
+  "embed-dimensions": { type: "string" },
 };
 
 export const SETTINGS_HELP = `Settings (lowest to highest precedence: mcp.json, .env, flags):
@@ -25,7 +30,12 @@ export const SETTINGS_HELP = `Settings (lowest to highest precedence: mcp.json, 
   --max-file-size-mb N      larger files are listed as skipped (default 50)
   --workers N               parser workers (default: one per core)
   --chunk-tokens N          target chunk size in tokens (default 400)
-  --parse-timeout SECONDS   per-file parser time limit (default 30)`;
+  --parse-timeout SECONDS   per-file parser time limit (default 30)
+  --store STORE             sqlite (default) or elasticsearch
+  --es-url URL              Elasticsearch node (repeatable; or ELASTICSEARCH_URL)
+  --embedder KIND           none (default), openai, azure or local
+  --embed-model MODEL       embedding model (provider model, Azure deployment, local model id)
+  --embed-dimensions N      shorter vectors, for models that support it`;
 
 export function settingsFromFlags(
   command: string,
@@ -48,6 +58,16 @@ export function settingsFromFlags(
   if (chunkTokens !== undefined) flags.chunkTokens = chunkTokens;
   const timeout = numberFlag(command, values, "parse-timeout", { min: 1, max: 3600 });
   if (timeout !== undefined) flags.parseTimeoutSec = timeout;
+  const store = stringFlag(values, "store");
+  if (store !== undefined) flags.store = store as PartialSettings["store"];
+  const esUrls = values["es-url"];
+  if (Array.isArray(esUrls)) flags.esUrl = esUrls;
+  const embedder = stringFlag(values, "embedder");
+  if (embedder !== undefined) flags.embedder = embedder as PartialSettings["embedder"];
+  const embedModel = stringFlag(values, "embed-model");
+  if (embedModel !== undefined) flags.embedModel = embedModel;
+  const dims = numberFlag(command, values, "embed-dimensions", { min: 1, max: 16_384, integer: true });
+  if (dims !== undefined) flags.embedDimensions = dims;
   return loadSettings({
     cwd: process.cwd(),
     configPath: stringFlag(values, "config"),

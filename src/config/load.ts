@@ -14,6 +14,7 @@ import { DocindexError } from "../errors.js";
 import {
   DEFAULT_SETTINGS,
   ENV_KEYS,
+  ENV_VALUE_TYPES,
   partialSettingsSchema,
   settingsSchema,
   type PartialSettings,
@@ -37,16 +38,18 @@ export interface LoadedSettings {
   configFile?: string;
 }
 
-function formatIssues(source: string, prefix: string, error: z.ZodError): string {
+function formatIssues(source: string, prefix: string, error: z.ZodError, asFlag = false): string {
   const issue = error.issues[0];
   if (issue === undefined) return `${source}: invalid settings`;
-  const key = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+  let key = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+  // On the command line the user typed --es-url, not esUrl.
+  if (asFlag && issue.path.length > 0) key = "--" + String(issue.path[0]).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
   return `${source}: ${key || "(top level)"}: ${issue.message}`;
 }
 
-function validateLayer(data: unknown, source: string, keyPrefix: string): PartialSettings {
+function validateLayer(data: unknown, source: string, keyPrefix: string, asFlag = false): PartialSettings {
   const parsed = partialSettingsSchema.safeParse(data);
-  if (!parsed.success) throw new DocindexError("CONFIG", formatIssues(source, keyPrefix, parsed.error));
+  if (!parsed.success) throw new DocindexError("CONFIG", formatIssues(source, keyPrefix, parsed.error, asFlag));
   return parsed.data;
 }
 
@@ -84,15 +87,16 @@ function readConfigFileLayer(path: string): PartialSettings {
   const base = dirname(path);
   if (layer.roots) layer.roots = layer.roots.map((root) => resolve(base, root));
   if (layer.indexDir) layer.indexDir = resolve(base, layer.indexDir);
+  if (layer.localModelPath) layer.localModelPath = resolve(base, layer.localModelPath);
+  if (layer.modelCacheDir) layer.modelCacheDir = resolve(base, layer.modelCacheDir);
+  if (layer.esCaCert) layer.esCaCert = resolve(base, layer.esCaCert);
   return layer;
 }
 
 function parseEnvValue(key: keyof Settings, raw: string): unknown {
   const value = raw.trim();
-  switch (key) {
-    case "roots":
-    case "excludes":
-    case "pdfPasswords":
+  switch (ENV_VALUE_TYPES[key]) {
+    case "list":
       if (value.startsWith("[")) {
         try {
           return JSON.parse(value);
@@ -101,15 +105,11 @@ function parseEnvValue(key: keyof Settings, raw: string): unknown {
         }
       }
       return value === "" ? [] : value.split(",").map((part) => part.trim()).filter(Boolean);
-    case "defaultExcludes":
+    case "boolean":
       if (/^(1|true|yes|on)$/i.test(value)) return true;
       if (/^(0|false|no|off)$/i.test(value)) return false;
       return value;
-    case "maxFileSizeMb":
-    case "parseTimeoutSec":
-    case "workerMemoryMb":
-    case "workers":
-    case "chunkTokens":
+    case "number":
       return value !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
     default:
       return value;
@@ -153,7 +153,7 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   const dotEnvLayer = envLayer(dotEnv, join(options.cwd, ".env"), options.cwd);
   const processEnvLayer = envLayer(env, "environment", options.cwd);
   const flagLayer = options.flags
-    ? validateLayer(options.flags, options.flagsSource ?? "command line", "")
+    ? validateLayer(options.flags, options.flagsSource ?? "command line", "", true)
     : {};
   if (flagLayer.roots) flagLayer.roots = flagLayer.roots.map((root) => resolve(options.cwd, root));
   if (flagLayer.indexDir) flagLayer.indexDir = resolve(options.cwd, flagLayer.indexDir);

@@ -30,7 +30,44 @@ export const settingsSchema = z
     /** Passwords tried on encrypted PDFs, after the empty password. */
     pdfPasswords: z.array(z.string()),
     /** Which index implementation to use. */
-    store: z.enum(["sqlite"]),
+    store: z.enum(["sqlite", "elasticsearch"]),
+
+    /** Embeddings: "none" keeps search lexical. */
+    embedder: z.enum(["none", "openai", "azure", "local"]),
+    /** Provider model, Azure deployment, or local model id (Hugging Face layout). */
+    embedModel: z.string().min(1).optional(),
+    /** Shorter vectors, for models that support it (text-embedding-3-*). */
+    embedDimensions: z.number().int().positive().max(16_384).optional(),
+    /** An OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, LiteLLM, OpenRouter...). Default: OPENAI_BASE_URL. */
+    embedBaseUrl: z.url().optional(),
+    embedBatchSize: z.number().int().positive().max(2048).optional(),
+    azureEndpoint: z.url().optional(),
+    azureDeployment: z.string().min(1).optional(),
+    azureApiVersion: z.string().min(1).optional(),
+    /** A folder of local models (<folder>/<model id>/...), used offline. */
+    localModelPath: z.string().min(1).optional(),
+    /** Where downloaded local models are kept. */
+    modelCacheDir: z.string().min(1).optional(),
+    /** Never download a local model. */
+    offline: z.boolean(),
+
+    /** Reciprocal rank fusion constant for hybrid search. */
+    rrfK: z.number().int().min(1).max(1000),
+    /** How many lexical and how many semantic candidates hybrid search fuses. */
+    hybridCandidates: z.number().int().min(10).max(1000),
+
+    /** An OpenAI-compatible chat model for summaries in `analyze` (off when unset). */
+    llmModel: z.string().min(1).optional(),
+    llmFallbackModel: z.string().min(1).optional(),
+    llmBaseUrl: z.url().optional(),
+
+    /** Elasticsearch node URL(s), comma-separated in the environment. */
+    esUrl: z.array(z.url()).min(1).optional(),
+    esIndexPrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _").max(100),
+    esShards: z.number().int().min(1).max(1024),
+    esReplicas: z.number().int().min(0).max(16),
+    esCaCert: z.string().min(1).optional(),
+    esUsername: z.string().min(1).optional(),
   })
   .strict();
 
@@ -45,7 +82,11 @@ export type PartialSettings = z.infer<typeof partialSettingsSchema>;
  * leaves room for the heading path that is prepended when embedding, and keeps lexical hits
  * and snippets specific enough to cite.
  */
-export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir"> = {
+type OptionalKeys = {
+  [K in keyof Settings]-?: undefined extends Settings[K] ? K : never;
+}[keyof Settings];
+
+export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKeys> = {
   defaultExcludes: true,
   excludes: [],
   maxFileSizeMb: 50,
@@ -55,6 +96,13 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir"> = {
   chunkTokens: 400,
   pdfPasswords: [],
   store: "sqlite",
+  embedder: "none",
+  offline: false,
+  rrfK: 60,
+  hybridCandidates: 50,
+  esIndexPrefix: "docindex",
+  esShards: 1,
+  esReplicas: 0,
 };
 
 /** The environment variable for each setting (in .env or the process environment). */
@@ -70,6 +118,49 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   chunkTokens: "DOCINDEX_CHUNK_TOKENS",
   pdfPasswords: "DOCINDEX_PDF_PASSWORDS",
   store: "DOCINDEX_STORE",
+  embedder: "DOCINDEX_EMBEDDER",
+  embedModel: "DOCINDEX_EMBED_MODEL",
+  embedDimensions: "DOCINDEX_EMBED_DIMENSIONS",
+  embedBaseUrl: "DOCINDEX_EMBED_BASE_URL",
+  embedBatchSize: "DOCINDEX_EMBED_BATCH_SIZE",
+  azureEndpoint: "AZURE_OPENAI_ENDPOINT",
+  azureDeployment: "DOCINDEX_AZURE_DEPLOYMENT",
+  azureApiVersion: "OPENAI_API_VERSION",
+  localModelPath: "DOCINDEX_LOCAL_MODEL_PATH",
+  modelCacheDir: "DOCINDEX_MODEL_CACHE_DIR",
+  offline: "DOCINDEX_OFFLINE",
+  rrfK: "DOCINDEX_RRF_K",
+  hybridCandidates: "DOCINDEX_HYBRID_CANDIDATES",
+  llmModel: "DOCINDEX_LLM_MODEL",
+  llmFallbackModel: "DOCINDEX_LLM_FALLBACK_MODEL",
+  llmBaseUrl: "DOCINDEX_LLM_BASE_URL",
+  esUrl: "ELASTICSEARCH_URL",
+  esIndexPrefix: "DOCINDEX_ES_INDEX_PREFIX",
+  esShards: "DOCINDEX_ES_SHARDS",
+  esReplicas: "DOCINDEX_ES_REPLICAS",
+  esCaCert: "ELASTICSEARCH_CA_CERT",
+  esUsername: "ELASTICSEARCH_USERNAME",
+};
+
+/** How an environment value is read for each setting that is not a plain string. */
+export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" | "number">> = {
+  roots: "list",
+  excludes: "list",
+  pdfPasswords: "list",
+  esUrl: "list",
+  defaultExcludes: "boolean",
+  offline: "boolean",
+  maxFileSizeMb: "number",
+  parseTimeoutSec: "number",
+  workerMemoryMb: "number",
+  workers: "number",
+  chunkTokens: "number",
+  embedDimensions: "number",
+  embedBatchSize: "number",
+  rrfK: "number",
+  hybridCandidates: "number",
+  esShards: "number",
+  esReplicas: "number",
 };
 
 /** Parser workers to start: the setting, or one per core when it is 0. */

@@ -13,6 +13,8 @@ import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { newCorrelationId, type Logger } from "../log.js";
 import { applyChanges, emptyCounters, type Candidate, type RunCounters } from "./apply-changes.js";
 import type { FileParser } from "./index-file.js";
+import type { EmbedBacklogResult } from "../embed/embed-backlog.js";
+import type { VectorIndexer } from "./vectors.js";
 import { resolveRoot } from "./resolve-root.js";
 import { walkOptionsFor } from "./walk-options.js";
 
@@ -32,6 +34,8 @@ export interface ReindexProgress {
 export interface ReindexSummary extends RunCounters {
   runId: string;
   roots: string[];
+  /** What the embedding backlog did after indexing (absent when no embedder is configured). */
+  embeddings?: EmbedBacklogResult;
   /** The whole index after the run. */
   totals: StoreStats;
   durationMs: number;
@@ -48,6 +52,8 @@ export interface PipelineOptions {
   concurrency?: number;
   onProgress?: (progress: ReindexProgress) => void;
   signal?: AbortSignal;
+  /** Gives the new chunks vectors after indexing; absent or disabled: lexical only. */
+  vectors?: Pick<VectorIndexer, "enabled" | "embedBacklog">;
 }
 
 export interface ReindexOptions extends PipelineOptions {
@@ -68,10 +74,12 @@ export async function runWithSummary(
   const counters = emptyCounters();
   log.info(`${label} started`, { roots, full: options.full ?? false });
   await work(counters, log);
+  const embeddings = options.vectors?.enabled ? await options.vectors.embedBacklog(options.signal) : undefined;
   const summary: ReindexSummary = {
     runId,
     roots,
     ...counters,
+    ...(embeddings ? { embeddings } : {}),
     totals: await options.store.stats(),
     durationMs: Date.now() - started,
   };

@@ -15,6 +15,8 @@ export interface PublicSearchResult {
   lines?: { start: number; end: number };
   page?: number;
   chunkId: string;
+  /** Which rankings found the hit: ["lexical"], ["semantic"] or both (hybrid). */
+  matchedBy?: ("lexical" | "semantic")[];
 }
 
 export function toPublicResult(hit: SearchHit): PublicSearchResult {
@@ -32,6 +34,7 @@ export function toPublicResult(hit: SearchHit): PublicSearchResult {
     result.lines = { start: hit.lineStart, end: hit.lineEnd };
   }
   if (hit.page !== undefined) result.page = hit.page;
+  if (hit.matchedBy) result.matchedBy = hit.matchedBy;
   return result;
 }
 

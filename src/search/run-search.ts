@@ -1,10 +1,12 @@
 /**
- * One search as the CLI and the `search` tool both run it: the store's ranking, turned into
- * public results, with a plain notice when the requested mode cannot be served (semantic and
- * hybrid need an embedder) instead of an error.
+ * One search as the CLI and the `search` tool both run it. Lexical is BM25 in the store;
+ * semantic is the store's nearest neighbours of the query's embedding; hybrid fuses both
+ * rankings by reciprocal rank fusion (fusion.ts). When vectors cannot be had (no embedder, or
+ * it is down), the answer is lexical with a notice that says why, never an error.
  */
-import type { SearchFilters, SearchMode, Store } from "../../indexers/store.js";
+import type { SearchFilters, SearchHit, SearchMode, Store } from "../../indexers/store.js";
 import { toPublicResult, type PublicSearchResult } from "./format.js";
+import { bestPerDocument, reciprocalRankFusion } from "./fusion.js";
 
 export interface SearchQuery {
   query: string;
@@ -23,35 +25,65 @@ export interface SearchAnswer {
   results: PublicSearchResult[];
 }
 
-export interface SearchCapabilities {
-  /** Whether vectors exist (an embedder is configured and has embedded the index). */
-  vectors: boolean;
-  /** Why vectors are not available, for the notice. */
-  vectorsUnavailableReason?: string;
+/** What the search needs of the vector side (pipeline/vectors.ts's VectorIndexer). */
+export interface VectorSupport {
+  /** An embedder is configured (hybrid becomes the default mode). */
+  readonly enabled: boolean;
+  queryVector(query: string): Promise<{ vector?: Float32Array; reason?: string }>;
+  status(): { pending?: number };
 }
 
-export const NO_EMBEDDER_REASON =
-  "no embedder is configured (set embedder in mcp.json or DOCINDEX_EMBEDDER)";
+export interface FusionSettings {
+  rrfK: number;
+  /** Candidates taken from each ranking before fusion. */
+  candidates: number;
+}
+
+export const NO_EMBEDDER_REASON = "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)";
 
 export async function runSearchQuery(
   store: Store,
   request: SearchQuery,
-  capabilities: SearchCapabilities = { vectors: false, vectorsUnavailableReason: NO_EMBEDDER_REASON },
+  vectors?: VectorSupport,
+  fusion: FusionSettings = { rrfK: 60, candidates: 50 },
 ): Promise<SearchAnswer> {
-  const wanted = request.mode ?? (capabilities.vectors ? "hybrid" : "lexical");
-  let mode = wanted;
+  const wanted: SearchMode = request.mode ?? (vectors?.enabled ? "hybrid" : "lexical");
+  const base = { query: request.query, filters: request.filters };
+  const lexical = (limit: number, onePerDocument: boolean) =>
+    store.search({ ...base, limit, mode: "lexical", onePerDocument });
+
+  let vector: Float32Array | undefined;
   let notice: string | undefined;
-  if (wanted !== "lexical" && !capabilities.vectors) {
-    mode = "lexical";
-    notice = `${wanted} search is not available: ${capabilities.vectorsUnavailableReason ?? NO_EMBEDDER_REASON}; answered with lexical (BM25) search.`;
+  if (wanted !== "lexical") {
+    const answer = vectors ? await vectors.queryVector(request.query) : { reason: NO_EMBEDDER_REASON };
+    vector = answer.vector;
+    if (!vector) notice = `${wanted} search is not available: ${answer.reason ?? NO_EMBEDDER_REASON}; answered with lexical (BM25) search.`;
   }
-  const hits = await store.search({
-    query: request.query,
-    limit: request.limit,
-    mode,
-    filters: request.filters,
-    onePerDocument: request.perDocument,
-  });
+  const pending = vectors?.status().pending ?? 0;
+  if (vector && pending > 0) notice = `${pending} chunks are still waiting for embeddings; ${wanted} results may miss them.`;
+
+  let mode: SearchMode = wanted;
+  let hits: SearchHit[];
+  if (!vector) {
+    mode = "lexical";
+    hits = await lexical(request.limit, request.perDocument);
+  } else if (wanted === "semantic") {
+    hits = await store.search({ ...base, limit: request.limit, mode: "semantic", vector, onePerDocument: request.perDocument });
+  } else {
+    const depth = Math.max(fusion.candidates, request.limit);
+    const [lexicalHits, semanticHits] = await Promise.all([
+      lexical(depth, false),
+      store.search({ ...base, limit: depth, mode: "semantic", vector, onePerDocument: false }),
+    ]);
+    const fused = reciprocalRankFusion(
+      [
+        { mode: "lexical", hits: lexicalHits },
+        { mode: "semantic", hits: semanticHits },
+      ],
+      fusion.rrfK,
+    );
+    hits = (request.perDocument ? bestPerDocument(fused) : fused).slice(0, request.limit);
+  }
   const answer: SearchAnswer = { query: request.query, mode, results: hits.map(toPublicResult) };
   if (notice) answer.notice = notice;
   return answer;

@@ -10,6 +10,7 @@ import { reindexPaths } from "../pipeline/reindex-paths.js";
 import { reindex, type ReindexSummary } from "../pipeline/reindex.js";
 import { resolveRoot } from "../pipeline/resolve-root.js";
 import { createParserPool, openStore } from "../pipeline/runtime.js";
+import { VectorIndexer } from "../pipeline/vectors.js";
 import { IgnoreMatchers } from "../watcher/ignore-matchers.js";
 import { WorkspaceWatcher, type WatcherStatus } from "../watcher/workspace-watcher.js";
 import { IndexJobs, type JobRequest } from "./index-jobs.js";
@@ -21,6 +22,7 @@ export interface ServerContext {
   store: Store;
   jobs: IndexJobs;
   matchers: IgnoreMatchers;
+  vectors: VectorIndexer;
   log: Logger;
   watcherStatus(): WatcherStatus;
   close(): Promise<void>;
@@ -32,6 +34,8 @@ export interface ContextOptions {
   watch: boolean;
   /** Watcher timings, for tests. */
   watcher?: { debounceMs?: number; maxWaitMs?: number; rescanIntervalMs?: number };
+  /** How often chunks waiting for an unavailable embedder are tried again. */
+  embedRetryMs?: number;
 }
 
 /** Adds the figures of one run to another, for jobs that do several (roots, then paths). */
@@ -56,9 +60,10 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
   const store = await openStore(settings, { create: true });
   const pool = createParserPool(settings);
   const matchers = new IgnoreMatchers(settings);
+  const vectors = VectorIndexer.create(settings, store, log);
 
   const runJob = async (request: JobRequest, onProgress: Parameters<typeof reindex>[0]["onProgress"]) => {
-    const base = { settings, store, parser: pool, log, full: request.full, onProgress };
+    const base = { settings, store, parser: pool, log, full: request.full, onProgress, vectors };
     let summary: ReindexSummary | undefined;
     if (request.roots && request.roots.length > 0) {
       summary = await reindex({ ...base, roots: request.roots });
@@ -82,18 +87,31 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     });
   }
 
+  // Chunks that wait for an embedder that was down are embedded once it answers again,
+  // without waiting for the next file change.
+  const retry = setInterval(() => {
+    const status = vectors.status();
+    if (vectors.enabled && status.state === "unavailable" && (status.pending ?? 1) > 0 && !jobs.active()) {
+      void vectors.embedBacklog().catch((error: unknown) => log.warn("embedding retry failed", { error: String(error) }));
+    }
+  }, options.embedRetryMs ?? 30_000);
+  retry.unref();
+
   return {
     settings,
     roots,
     store,
     jobs,
     matchers,
+    vectors,
     log,
     watcherStatus: () =>
       watcher?.status() ?? { mode: "off", detail: "started with --no-watch", roots, events: 0, batches: 0 },
     close: async () => {
+      clearInterval(retry);
       await watcher?.close();
       await jobs.close();
+      await vectors.close();
       await pool.close();
       await store.close();
     },

@@ -49,6 +49,12 @@ export const inventoryOutput = {
     indexSizeBytes: z.number().optional(),
     lastIndexedAt: z.string().optional(),
     watcher: z.object({ mode: z.string(), detail: z.string().optional(), events: z.number(), batches: z.number() }),
+    embeddings: z.object({
+      state: z.enum(["off", "starting", "ready", "unavailable"]),
+      model: z.string().optional(),
+      reason: z.string().optional(),
+      pending: z.number().optional(),
+    }),
     jobs: z.object({ running: jobSchema.optional(), queued: z.number(), lastFinished: jobSchema.optional() }),
   }),
   files: z.array(
@@ -96,6 +102,7 @@ export async function inventorySummary(ctx: ServerContext) {
     indexSizeBytes: stats.sizeBytes,
     lastIndexedAt: iso(stats.lastIndexedAt),
     watcher: { mode: watcher.mode, detail: watcher.detail, events: watcher.events, batches: watcher.batches },
+    embeddings: { ...ctx.vectors.status(), pending: ctx.vectors.enabled ? await ctx.store.countChunksWithoutVectors() : undefined },
     jobs: {
       running: running ? publicJob(running) : undefined,
       queued: ctx.jobs.pending(),
@@ -111,6 +118,8 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
     `Index: ${summary.files} files (${status || "none"}), ${summary.chunks} chunks.`,
     `By kind: ${kinds || "none"}.`,
     `Last indexed: ${summary.lastIndexedAt ?? "never"}. Watcher: ${summary.watcher.mode}${summary.watcher.detail ? ` (${summary.watcher.detail})` : ""}.`,
+    `Embeddings: ${summary.embeddings.state}${summary.embeddings.model ? ` (${summary.embeddings.model})` : ""}` +
+      `${summary.embeddings.pending ? `, ${summary.embeddings.pending} chunks waiting` : ""}${summary.embeddings.reason ? `: ${summary.embeddings.reason}` : ""}.`,
   ];
   if (summary.jobs.running) {
     const p = summary.jobs.running.progress;

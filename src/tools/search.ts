@@ -25,6 +25,7 @@ const resultSchema = z.object({
   lines: z.object({ start: z.number(), end: z.number() }).optional(),
   page: z.number().optional(),
   chunkId: z.string(),
+  matchedBy: z.array(z.enum(["lexical", "semantic"])).optional().describe("which rankings found it (hybrid)"),
   text: z.string().optional().describe("the whole passage; present when maxTokens is given"),
 });
 
@@ -144,7 +145,14 @@ export async function searchTool(ctx: ServerContext, args: SearchArgs) {
   const filters = filtersFrom(ctx, args);
   const answers: SearchAnswer[] = [];
   for (const query of queries) {
-    answers.push(await runSearchQuery(ctx.store, { query, limit: args.limit, mode: args.mode, filters, perDocument: args.perDocument }));
+    answers.push(
+      await runSearchQuery(
+        ctx.store,
+        { query, limit: args.limit, mode: args.mode, filters, perDocument: args.perDocument },
+        ctx.vectors,
+        { rrfK: ctx.settings.rrfK, candidates: ctx.settings.hybridCandidates },
+      ),
+    );
   }
   const several = answers.length > 1;
   let results: Result[] = several ? fuse(answers, args.limit) : answers[0]!.results;

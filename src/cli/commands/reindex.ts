@@ -4,6 +4,7 @@ import { DocindexError } from "../../errors.js";
 import { createLogger, parseLogLevel } from "../../log.js";
 import { reindex, type ReindexSummary } from "../../pipeline/reindex.js";
 import { createParserPool, openStore } from "../../pipeline/runtime.js";
+import { VectorIndexer } from "../../pipeline/vectors.js";
 import { parseCommandArgs } from "../args.js";
 import { createProgressBar } from "../progress.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
@@ -41,6 +42,13 @@ function formatSummary(summary: ReindexSummary): string {
     `Index: ${t.documents} files (${t.byStatus.indexed} indexed, ${t.byStatus.skipped} skipped, ` +
       `${t.byStatus.failed} failed), ${t.chunks} chunks.`,
   ];
+  const e = summary.embeddings;
+  if (e) {
+    lines.push(
+      `Embeddings: ${e.embedded} chunks embedded (${e.fromCache} from the cache, ${e.providerInputs} sent to the embedder), ${e.pending} waiting` +
+        (e.error ? ` — ${e.error}; they are embedded on the next run once the embedder answers.` : "."),
+    );
+  }
   const shown = summary.problems.slice(0, 20);
   if (shown.length > 0) {
     lines.push("Not indexed in this run:");
@@ -68,6 +76,7 @@ export async function runReindex(argv: string[]): Promise<number> {
   const log = createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") });
   const store = await openStore(settings, { create: true });
   const pool = createParserPool(settings);
+  const vectors = VectorIndexer.create(settings, store, log);
   const bar = json ? undefined : createProgressBar();
   try {
     const summary = await reindex({
@@ -75,6 +84,7 @@ export async function runReindex(argv: string[]): Promise<number> {
       store,
       parser: pool,
       log,
+      vectors,
       full: parsed.values.full === true,
       onProgress: (p) => bar?.update(p),
     });
@@ -83,6 +93,7 @@ export async function runReindex(argv: string[]): Promise<number> {
     return 0;
   } finally {
     bar?.clear();
+    await vectors.close();
     await pool.close();
     await store.close();
   }

@@ -3,12 +3,14 @@ import { FILE_KINDS } from "../../../scanners/types.js";
 import type { SearchFilters, SearchMode } from "../../../indexers/store.js";
 import { DocindexError } from "../../errors.js";
 import { openStore } from "../../pipeline/runtime.js";
+import { VectorIndexer } from "../../pipeline/vectors.js";
+import { createLogger, parseLogLevel } from "../../log.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { formatResultsText } from "../../search/format.js";
 import { runSearchQuery } from "../../search/run-search.js";
 import { numberFlag, parseCommandArgs, stringFlag } from "../args.js";
 import { parseSince } from "../../search/since.js";
-import { settingsFromFlags } from "../settings-flags.js";
+import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 
 export const SEARCH_HELP = `Usage: docindex search QUERY [options]
 
@@ -17,8 +19,6 @@ natural-language question works; quotes and operators in QUERY are taken literal
 
 Options:
   --root DIR        the indexed folder (default: the configured root, else the current folder)
-  --index DIR       the index folder, when it is not <root>/.docindex
-  --config FILE     mcp.json to read settings from
   --limit N         number of results, 1 to 100 (default 10)
   --mode MODE       lexical, semantic or hybrid (default: hybrid when vectors exist, else lexical)
   --path GLOB       only paths matching a glob, e.g. "docs/**/*.md"
@@ -27,15 +27,16 @@ Options:
   --since WHEN      only files modified since a date (2026-01-31) or an age (7d, 12h)
   --all-chunks      allow several hits from the same file (default: the best one per file)
   --json            print {"results": [...]} as JSON
-  -h, --help        show this help`;
+  -h, --help        show this help
+
+${SETTINGS_HELP}`;
 
 const MODES: SearchMode[] = ["lexical", "semantic", "hybrid"];
 
 export async function runSearch(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs("search", argv, {
+    ...SETTINGS_OPTIONS,
     root: { type: "string" },
-    index: { type: "string" },
-    config: { type: "string" },
     limit: { type: "string" },
     mode: { type: "string" },
     path: { type: "string" },
@@ -76,13 +77,20 @@ export async function runSearch(argv: string[]): Promise<number> {
   if (since !== undefined) filters.modifiedSinceMs = parseSince(since, "docindex search: --since");
 
   const store = await openStore(settings, { create: false });
+  const vectors = VectorIndexer.create(settings, store, createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") }));
   try {
-    const answer = await runSearchQuery(store, { query, limit, mode, filters, perDocument: values["all-chunks"] !== true });
+    const answer = await runSearchQuery(
+      store,
+      { query, limit, mode, filters, perDocument: values["all-chunks"] !== true },
+      vectors,
+      { rrfK: settings.rrfK, candidates: settings.hybridCandidates },
+    );
     if (answer.notice) process.stderr.write(`docindex search: ${answer.notice}\n`);
     const output = values.json === true ? JSON.stringify(answer, null, 2) : formatResultsText(answer.results, query);
     process.stdout.write(output + "\n");
     return 0;
   } finally {
+    await vectors.close();
     await store.close();
   }
 }

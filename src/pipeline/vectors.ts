@@ -1,0 +1,149 @@
+/**
+ * The vector half of indexing: starts the configured embedder, declares its model to the store
+ * (a new model makes the store drop old vectors, so two models never mix), fills in vectors for
+ * chunks that have none (through the content-addressed cache), and embeds queries. When the
+ * embedder cannot start or fails mid-run, indexing carries on lexically: chunks wait in the
+ * store's backlog with the reason recorded here, and the next attempt picks them up.
+ */
+import { join } from "node:path";
+import type { Store } from "../../indexers/store.js";
+import type { Settings } from "../config/schema.js";
+import { createEmbedder, type EmbedderConfig } from "../embed/create-embedder.js";
+import type { Embedder } from "../embed/embedder.js";
+import { embedPendingChunks, type EmbedBacklogResult } from "../embed/embed-backlog.js";
+import { openEmbeddingCache, type EmbeddingCache } from "../embed/embedding-cache.js";
+import { describeError } from "../errors.js";
+import type { Logger } from "../log.js";
+
+export type VectorState = "off" | "starting" | "ready" | "unavailable";
+
+export interface VectorStatus {
+  state: VectorState;
+  /** The embedder's model id, once known. */
+  model?: string;
+  /** Why vectors are not available (unavailable), or what went wrong last (ready). */
+  reason?: string;
+  /** Chunks waiting for a vector, as of the last backlog run. */
+  pending?: number;
+}
+
+export const EMBEDDING_CACHE_FILE = "embeddings.db";
+
+export function embedderConfigFrom(settings: Settings): EmbedderConfig {
+  const config: EmbedderConfig = { kind: settings.embedder };
+  if (settings.embedModel) config.model = settings.embedModel;
+  if (settings.embedDimensions) config.dimensions = settings.embedDimensions;
+  if (settings.embedBaseUrl) config.baseURL = settings.embedBaseUrl;
+  if (process.env.DOCINDEX_EMBED_API_KEY) config.apiKey = process.env.DOCINDEX_EMBED_API_KEY;
+  if (settings.embedBatchSize) config.batchSize = settings.embedBatchSize;
+  if (settings.embedder === "azure") {
+    config.azure = {
+      endpoint: settings.azureEndpoint,
+      deployment: settings.azureDeployment ?? settings.embedModel,
+      apiVersion: settings.azureApiVersion,
+    };
+  }
+  if (settings.embedder === "local") {
+    config.local = {
+      cacheDir: settings.modelCacheDir,
+      localModelPath: settings.localModelPath,
+      offline: settings.offline,
+    };
+  }
+  return config;
+}
+
+export class VectorIndexer {
+  private current: VectorStatus;
+  private starting: Promise<boolean> | undefined;
+  private running: Promise<EmbedBacklogResult | undefined> | undefined;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly embedder: Embedder | undefined,
+    private readonly cache: EmbeddingCache | undefined,
+    private readonly log: Logger,
+  ) {
+    this.current = embedder ? { state: "starting" } : { state: "off" };
+  }
+
+  static create(settings: Settings, store: Store, log: Logger): VectorIndexer {
+    const embedder = createEmbedder(embedderConfigFrom(settings), { log });
+    const cache = embedder ? openEmbeddingCache(join(settings.indexDir, EMBEDDING_CACHE_FILE)) : undefined;
+    return new VectorIndexer(store, embedder, cache, log.child({ component: "embeddings" }));
+  }
+
+  status(): VectorStatus {
+    return { ...this.current };
+  }
+
+  get enabled(): boolean {
+    return this.embedder !== undefined;
+  }
+
+  /** Starts the embedder (once at a time); true when vectors can be made. */
+  async ensureStarted(): Promise<boolean> {
+    if (!this.embedder) return false;
+    if (this.current.state === "ready") return true;
+    this.starting ??= (async () => {
+      try {
+        await this.embedder!.start();
+        await this.store.setVectorModel({ id: this.embedder!.id, dimensions: this.embedder!.dimensions });
+        this.current = { state: "ready", model: this.embedder!.id, pending: this.current.pending };
+        this.log.info("embedder ready", { model: this.embedder!.id, dimensions: this.embedder!.dimensions });
+        return true;
+      } catch (error) {
+        this.current = { state: "unavailable", model: this.embedder!.id, reason: describeError(error), pending: this.current.pending };
+        this.log.warn("embedder unavailable; search stays lexical", { reason: this.current.reason });
+        return false;
+      } finally {
+        this.starting = undefined;
+      }
+    })();
+    return this.starting;
+  }
+
+  /** Embeds every chunk that has no vector yet; undefined when embeddings are off. */
+  async embedBacklog(signal?: AbortSignal): Promise<EmbedBacklogResult | undefined> {
+    if (!this.embedder || !this.cache) return undefined;
+    this.running ??= (async () => {
+      try {
+        if (!(await this.ensureStarted())) {
+          const pending = await this.store.countChunksWithoutVectors();
+          this.current.pending = pending;
+          return { embedded: 0, fromCache: 0, providerInputs: 0, pending, error: this.current.reason };
+        }
+        const result = await embedPendingChunks({ store: this.store, embedder: this.embedder!, cache: this.cache!, log: this.log, signal });
+        this.current.pending = result.pending;
+        if (result.error) {
+          // The provider went away mid-run: say so, and let the next attempt start it again.
+          this.current = { state: "unavailable", model: this.embedder!.id, reason: result.error, pending: result.pending };
+        } else {
+          this.current.reason = undefined;
+        }
+        return result;
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** The query's vector, or the reason there is none. */
+  async queryVector(query: string): Promise<{ vector?: Float32Array; reason?: string }> {
+    if (!this.embedder) return { reason: "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)" };
+    if (!(await this.ensureStarted())) return { reason: `the embedder is unavailable: ${this.current.reason}` };
+    try {
+      const [vector] = await this.embedder.embedQuery([query]);
+      return { vector };
+    } catch (error) {
+      return { reason: `the embedder failed on the query: ${describeError(error)}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.embedder?.close().catch(() => undefined);
+    this.cache?.close();
+  }
+}
