@@ -48,10 +48,16 @@ export type SearchMode = "lexical" | "semantic" | "hybrid";
 export interface SearchRequest {
   query: string;
   limit: number;
+  /**
+   * Stores answer "lexical" (BM25 over `query`) and "semantic" (nearest neighbours of `vector`).
+   * "hybrid" is fused above the store (src/search), from one lexical and one semantic search.
+   */
   mode: SearchMode;
   filters?: SearchFilters;
   /** At most one hit per document (the best chunk). Default false. */
   onePerDocument?: boolean;
+  /** The query's embedding, for mode "semantic"; made by the model of getVectorModel(). */
+  vector?: Float32Array;
 }
 
 export interface SearchHit {
@@ -71,6 +77,37 @@ export interface SearchHit {
   lineStart?: number;
   lineEnd?: number;
   page?: number;
+  /** Which rankings found the hit (set by hybrid fusion; a store sets its own mode). */
+  matchedBy?: ("lexical" | "semantic")[];
+}
+
+/** The embedding model whose vectors a store holds. */
+export interface VectorModel {
+  /** Provider and model, e.g. "openai:text-embedding-3-small"; vectors of two ids never mix. */
+  id: string;
+  dimensions: number;
+}
+
+/** A chunk of an indexed document that has no vector yet. */
+export interface PendingChunk {
+  chunkId: string;
+  contentHash: string;
+  /** What gets embedded: the chunk text (the caller may prefix the heading path). */
+  text: string;
+  headingPath: string[];
+  path: string;
+}
+
+export interface ChunkVector {
+  chunkId: string;
+  vector: Float32Array;
+}
+
+export interface TermFrequencies {
+  /** Indexed documents in the store. */
+  documents: number;
+  /** For each asked term, the number of indexed documents containing it (as search matches it). */
+  frequencies: Map<string, number>;
 }
 
 export interface DocumentFilter {
@@ -126,5 +163,61 @@ export interface Store {
   documents(filter: DocumentFilter, page: Page): Promise<DocumentPage>;
   search(request: SearchRequest): Promise<SearchHit[]>;
   stats(): Promise<StoreStats>;
+  /** Document frequencies of single words, for key terms (analyze). */
+  termDocumentFrequencies(terms: string[]): Promise<TermFrequencies>;
+
+  /** The model of the stored vectors, if any were ever declared. */
+  getVectorModel(): Promise<VectorModel | undefined>;
+  /**
+   * Declares the embedding model. If it differs from the stored one, every stored vector is
+   * dropped (vectors of two models never mix); chunks then wait for the new model's vectors.
+   */
+  setVectorModel(model: VectorModel): Promise<void>;
+  /** Chunks of indexed documents without a vector, in a stable order, at most `limit`. */
+  chunksWithoutVectors(limit: number): Promise<PendingChunk[]>;
+  countChunksWithoutVectors(): Promise<number>;
+  /** Stores vectors for chunks (ignoring chunk ids that no longer exist). */
+  putVectors(vectors: ChunkVector[]): Promise<void>;
+
+  /**
+   * Optional: a full rebuild into a fresh index while the current one keeps serving searches
+   * (Elasticsearch). After beginRebuild, writes (upsert, touch, putVectors) and the pipeline's
+   * reads (catalog, chunksWithoutVectors, countChunksWithoutVectors) use the new index; search,
+   * documents, stats, getDocument, getChunks, getDocumentText and termDocumentFrequencies keep
+   * answering from the old one; deleteDocuments removes from both. finishRebuild makes the new
+   * index the one everything uses, atomically for every reader, and deletes the old one;
+   * abortRebuild deletes the new one and leaves the old one as it was.
+   */
+  beginRebuild?(): Promise<void>;
+  finishRebuild?(): Promise<void>;
+  abortRebuild?(): Promise<void>;
+
   close(): Promise<void>;
+}
+
+export type StoreErrorCode =
+  /** Semantic or hybrid search on a store that has no embedder. */
+  | "EMBEDDER_REQUIRED"
+  /** The index was written by a newer schema than this code knows. */
+  | "SCHEMA_TOO_NEW"
+  /** A `Page.cursor` that this store did not issue. */
+  | "INVALID_CURSOR"
+  /** A query or stored vector whose model or dimensions differ from the store's vector model. */
+  | "VECTOR_MISMATCH"
+  /** A search mode the store does not answer itself ("hybrid" is fused above the store). */
+  | "UNSUPPORTED_MODE"
+  /** The store's server cannot be reached (Elasticsearch). */
+  | "UNAVAILABLE"
+  /** The store's server refused the credentials (Elasticsearch). */
+  | "AUTH";
+
+/** A store's own failure, with a code callers can branch on and a message a person can act on. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "StoreError";
+  }
 }

@@ -1,0 +1,103 @@
+/**
+ * The SQLite schema and its migrations. The version lives in a table rather than in
+ * PRAGMA user_version so it is visible to anyone inspecting the file with the sqlite3 shell.
+ */
+import type Database from "better-sqlite3";
+import { StoreError } from "../store.js";
+
+/** FTS5 column order; bm25() weights are given in this order too. */
+export const FTS_COLUMNS = ["title", "heading", "path", "body"] as const;
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY,
+    root        TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    mtime_ms    REAL NOT NULL,
+    sha256      TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    reason      TEXT,
+    title       TEXT,
+    language    TEXT,
+    page_count  INTEGER,
+    sections    TEXT,
+    indexed_at  INTEGER NOT NULL,
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (root, path)
+  );
+  CREATE INDEX documents_indexed_at ON documents (indexed_at);
+
+  CREATE TABLE document_text (
+    doc_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    text   TEXT NOT NULL
+  );
+
+  CREATE TABLE chunks (
+    id           INTEGER PRIMARY KEY,
+    doc_id       INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    chunk_id     TEXT NOT NULL,
+    ordinal      INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    heading_path TEXT NOT NULL,
+    line_start   INTEGER,
+    line_end     INTEGER,
+    page         INTEGER,
+    tokens       INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    -- 1 when chunk_vectors holds a vector for chunk_id; the partial index below lists the
+    -- backlog in rowid order without scanning the embedded chunks.
+    embedded     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (doc_id, ordinal)
+  );
+  CREATE INDEX chunks_chunk_id ON chunks (chunk_id);
+  CREATE INDEX chunks_pending ON chunks (id) WHERE embedded = 0;
+
+  CREATE TABLE vector_model (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    model_id   TEXT NOT NULL,
+    dimensions INTEGER NOT NULL
+  );
+
+  -- Keyed by chunk id, not chunk row: replacing a document keeps the vectors of its unchanged
+  -- chunks, whose ids are content-derived.
+  CREATE TABLE chunk_vectors (
+    id       INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    vector   BLOB NOT NULL
+  );
+
+  CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+    ${FTS_COLUMNS.join(", ")},
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  // Read and upgrade under one write lock, so two processes opening a new index agree.
+  const apply = db.transaction(() => {
+    const row = db.prepare("SELECT max(version) AS version FROM schema_version").get() as {
+      version: number | null;
+    };
+    const current = row.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new StoreError(
+        "SCHEMA_TOO_NEW",
+        `The index was written by a newer docindex (schema ${current}, this one knows ${SCHEMA_VERSION}). Upgrade docindex or delete the index file to rebuild it.`,
+      );
+    }
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      db.exec(MIGRATIONS[v] ?? "");
+      db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(v + 1);
+    }
+  });
+  apply.immediate();
+}

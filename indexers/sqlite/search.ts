@@ -1,0 +1,138 @@
+/**
+ * Lexical and semantic search. Each is one SQL statement that scores candidates, joins chunks
+ * and documents, filters, ranks and limits, in that order, so `limit` always counts hits that
+ * passed the filters. With onePerDocument the best chunk of each document is kept by grouping
+ * on the document (SQLite returns the bare columns of the row holding the min() score). Chunk
+ * texts are read for the winners only.
+ */
+import type Database from "better-sqlite3";
+import type { FileKind } from "../../scanners/types.js";
+import type { SearchHit, SearchRequest } from "../store.js";
+import { searchConditions } from "./filters.js";
+import { parseQuery, type QueryOptions } from "./query.js";
+import { FTS_COLUMNS } from "./schema.js";
+import { makeSnippet } from "./snippet.js";
+import { toBlob } from "./vectors.js";
+
+export type FtsColumn = (typeof FTS_COLUMNS)[number];
+export type ColumnWeights = Record<FtsColumn, number>;
+
+/** Search results are capped: a ranked list longer than this is not read by anyone. */
+export const MAX_SEARCH_LIMIT = 1000;
+
+interface HitRow {
+  root: string;
+  path: string;
+  kind: string;
+  title: string | null;
+  chunk_id: string;
+  ordinal: number;
+  text: string;
+  heading_path: string;
+  line_start: number | null;
+  line_end: number | null;
+  page: number | null;
+  score: number;
+}
+
+const HIT_COLUMNS = `d.root, d.path, d.kind, d.title, c.chunk_id, c.ordinal, c.text, c.heading_path,
+  c.line_start, c.line_end, c.page`;
+
+function searchLimit(request: SearchRequest): number {
+  const limit = Math.min(Math.floor(request.limit), MAX_SEARCH_LIMIT);
+  return limit > 0 ? limit : 0;
+}
+
+/**
+ * `scored` is a CTE named m with columns (id = chunk rowid, score, lower is better) and
+ * `join` how m reaches the chunks table.
+ */
+function rankedSql(
+  scored: string,
+  join: string,
+  request: SearchRequest,
+): { sql: string; params: unknown[] } {
+  const filters = searchConditions(request.filters);
+  const where = filters.where.length > 0 ? `WHERE ${filters.where.join(" AND ")}` : "";
+  const from = `FROM m JOIN chunks c ON ${join} JOIN documents d ON d.id = c.doc_id ${where}`;
+  const top = request.onePerDocument
+    ? `top AS (SELECT c.id AS cid, min(m.score) AS score ${from} GROUP BY c.doc_id ORDER BY score, d.root, d.path LIMIT ?)`
+    : `top AS (SELECT c.id AS cid, m.score AS score ${from} ORDER BY score, d.root, d.path, c.ordinal LIMIT ?)`;
+  const sql = `WITH ${scored}, ${top}
+    SELECT ${HIT_COLUMNS}, top.score FROM top JOIN chunks c ON c.id = top.cid JOIN documents d ON d.id = c.doc_id
+    ORDER BY top.score, d.root, d.path, c.ordinal`;
+  return { sql, params: [...filters.params, searchLimit(request)] };
+}
+
+function toHit(
+  row: HitRow,
+  score: number,
+  snippetTerms: string[],
+  mode: "lexical" | "semantic",
+): SearchHit {
+  const hit: SearchHit = {
+    root: row.root,
+    path: row.path,
+    kind: row.kind as FileKind,
+    chunkId: row.chunk_id,
+    ordinal: row.ordinal,
+    score,
+    snippet: makeSnippet(row.text, snippetTerms),
+    text: row.text,
+    headingPath: JSON.parse(row.heading_path) as string[],
+    matchedBy: [mode],
+  };
+  if (row.title !== null) hit.title = row.title;
+  if (row.line_start !== null) hit.lineStart = row.line_start;
+  if (row.line_end !== null) hit.lineEnd = row.line_end;
+  if (row.page !== null) hit.page = row.page;
+  return hit;
+}
+
+export function lexicalSearch(
+  db: Database.Database,
+  request: SearchRequest,
+  weights: ColumnWeights,
+  queryOptions: QueryOptions,
+): SearchHit[] {
+  const parsed = parseQuery(request.query, queryOptions);
+  if (parsed === undefined || searchLimit(request) === 0) return [];
+  const bm25 = `bm25(chunks_fts, ${FTS_COLUMNS.map(() => "?").join(", ")})`;
+  // MATERIALIZED keeps SQLite from flattening the FTS query into the outer one, where bm25()
+  // may not run (inside GROUP BY, for one).
+  const scored = `m AS MATERIALIZED (SELECT rowid AS id, ${bm25} AS score FROM chunks_fts WHERE chunks_fts MATCH ?)`;
+  const { sql, params } = rankedSql(scored, "c.id = m.id", request);
+  const rows = db
+    .prepare(sql)
+    .all(...FTS_COLUMNS.map((c) => weights[c]), parsed.match, ...params) as HitRow[];
+  return rows.map((row) => toHit(row, -row.score, parsed.terms, "lexical"));
+}
+
+export function semanticSearch(
+  db: Database.Database,
+  request: SearchRequest,
+  vector: Float32Array,
+  distanceFunction: string,
+  queryOptions: QueryOptions,
+): SearchHit[] {
+  if (searchLimit(request) === 0) return [];
+  const scored = `m AS MATERIALIZED (SELECT chunk_id, ${distanceFunction}(vector, ?) AS score FROM chunk_vectors)`;
+  const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", request);
+  const rows = db.prepare(sql).all(toBlob(vector), ...params) as HitRow[];
+  const terms = parseQuery(request.query, queryOptions)?.terms ?? [];
+  // Cosine similarity: higher is better, like every store score.
+  return rows.map((row) => toHit(row, 1 - row.score, terms, "semantic"));
+}
+
+/** Indexed documents with at least one chunk that a search for `term` alone would match. */
+export function documentFrequency(db: Database.Database, term: string): number {
+  const parsed = parseQuery(term, { stopwords: new Set() });
+  if (parsed === undefined) return 0;
+  return db
+    .prepare(
+      `SELECT count(DISTINCT c.doc_id) FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
+       WHERE chunks_fts MATCH ?`,
+    )
+    .pluck()
+    .get(parsed.match) as number;
+}

@@ -1,0 +1,352 @@
+/**
+ * The default Store: one SQLite file in WAL mode. Readers (the MCP server's tools, a CLI in
+ * another process) never block the writer and always see whole documents, because every
+ * document is replaced inside one transaction; a crash rolls back to the last commit.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { Chunk } from "../../scanners/types.js";
+import {
+  StoreError,
+  type CatalogEntry,
+  type DocumentFilter,
+  type DocumentPage,
+  type DocumentRecord,
+  type DocumentStatus,
+  type Page,
+  type SearchHit,
+  type SearchRequest,
+  type Store,
+  type StoreStats,
+  type TermFrequencies,
+  type VectorModel,
+  type PendingChunk,
+  type ChunkVector,
+} from "../store.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { documentConditions, registerGlob } from "./filters.js";
+import type { QueryOptions } from "./query.js";
+import { toChunk, toDocumentRecord, type ChunkRow, type DocumentRow } from "./rows.js";
+import { migrate } from "./schema.js";
+import { documentFrequency, lexicalSearch, semanticSearch, type ColumnWeights } from "./search.js";
+import { segmentForIndex } from "./segment.js";
+import { registerDistance, registerJsDistance, VectorTable } from "./vectors.js";
+import { DOCUMENT_COLUMNS, prepareStatements, type Statements } from "./statements.js";
+
+export interface SqliteStoreOptions {
+  /** bm25() weight per FTS column; see README.md for how the defaults were tuned. */
+  weights?: Partial<ColumnWeights>;
+  /** Query parsing (stopwords, term de-duplication). */
+  query?: QueryOptions;
+  /** How long a write waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+  /** Open an existing index without writing to it. */
+  readonly?: boolean;
+  /**
+   * Use the sqlite-vec extension for vector distances (default). false, or a platform without
+   * its prebuilt binary, uses an equivalent JavaScript function.
+   */
+  sqliteVec?: boolean;
+}
+
+export const DEFAULT_WEIGHTS: ColumnWeights = { title: 2, heading: 1, path: 1, body: 1.5 };
+
+/** Documents listed per page at most. */
+export const MAX_PAGE_LIMIT = 1000;
+
+export class SqliteStore implements Store {
+  private readonly weights: ColumnWeights;
+  private readonly statements: Statements;
+  private readonly vectors: VectorTable;
+  private readonly upsertTx: Database.Transaction<
+    (doc: DocumentRecord, chunks: Chunk[], text: string | undefined) => void
+  >;
+  private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly dbPath: string,
+    private readonly options: SqliteStoreOptions = {},
+    /** The SQL function computing cosine distance between two float32 BLOBs. */
+    private readonly distanceFunction = "vec_distance_cosine",
+  ) {
+    this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
+    this.statements = prepareStatements(db);
+    this.vectors = new VectorTable(db);
+    this.upsertTx = db.transaction(this.replace);
+    this.deleteTx = db.transaction(this.remove);
+  }
+
+  private readonly replace = (
+    doc: DocumentRecord,
+    chunks: Chunk[],
+    text: string | undefined,
+  ): void => {
+    const s = this.statements;
+    const id = s.upsertDoc.get({
+      root: doc.root,
+      path: doc.path,
+      kind: doc.kind,
+      size: doc.size,
+      mtimeMs: doc.mtimeMs,
+      sha256: doc.sha256,
+      status: doc.status,
+      reason: doc.reason ?? null,
+      title: doc.title ?? null,
+      language: doc.language ?? null,
+      pageCount: doc.pageCount ?? null,
+      sections: doc.sections === undefined ? null : JSON.stringify(doc.sections),
+      indexedAt: doc.indexedAt,
+      chunkCount: chunks.length,
+    }) as number;
+    const oldIds = s.chunkIds.all(id) as string[];
+    s.deleteFts.run(id);
+    s.deleteChunks.run(id);
+    s.deleteText.run(id);
+    if (text !== undefined) s.insertText.run(id, text);
+    const title = segmentForIndex(doc.title ?? "");
+    const docPath = segmentForIndex(doc.path);
+    for (const chunk of chunks) {
+      const headingPath = JSON.stringify(chunk.headingPath);
+      const rowid = s.insertChunk.run({
+        docId: id,
+        chunkId: chunk.id,
+        ordinal: chunk.ordinal,
+        text: chunk.text,
+        headingPath,
+        lineStart: chunk.lineStart ?? null,
+        lineEnd: chunk.lineEnd ?? null,
+        page: chunk.page ?? null,
+        tokens: chunk.tokens,
+        contentHash: chunk.contentHash,
+      }).lastInsertRowid;
+      s.insertFts.run(
+        rowid,
+        title,
+        segmentForIndex(chunk.headingPath.join(" / ")),
+        docPath,
+        segmentForIndex(chunk.text),
+      );
+    }
+    this.vectors.dropOrphans(oldIds);
+  };
+
+  private readonly remove = (root: string, paths: string[]): number => {
+    const s = this.statements;
+    let deleted = 0;
+    for (const p of paths) {
+      const id = s.docId.get(root, p) as number | undefined;
+      if (id === undefined) continue;
+      const oldIds = s.chunkIds.all(id) as string[];
+      s.deleteFts.run(id);
+      s.deleteChunks.run(id);
+      s.deleteText.run(id);
+      s.deleteDoc.run(id);
+      this.vectors.dropOrphans(oldIds);
+      deleted++;
+    }
+    return deleted;
+  };
+
+  async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
+    this.upsertTx.immediate(doc, chunks, text);
+  }
+
+  async touchDocument(root: string, docPath: string, mtimeMs: number): Promise<void> {
+    this.statements.touch.run(mtimeMs, root, docPath);
+  }
+
+  async deleteDocuments(root: string, paths: string[]): Promise<number> {
+    return this.deleteTx.immediate(root, paths);
+  }
+
+  async getDocument(root: string, docPath: string): Promise<DocumentRecord | undefined> {
+    const row = this.statements.getDoc.get(root, docPath) as DocumentRow | undefined;
+    return row === undefined ? undefined : toDocumentRecord(row);
+  }
+
+  async getDocumentText(root: string, docPath: string): Promise<string | undefined> {
+    return this.statements.getText.get(root, docPath) as string | undefined;
+  }
+
+  async getChunks(root: string, docPath: string): Promise<Chunk[]> {
+    const rows = this.statements.getChunks.all(root, docPath) as ChunkRow[];
+    return rows.map((row) => toChunk(docPath, row));
+  }
+
+  async catalog(root: string): Promise<Map<string, CatalogEntry>> {
+    const rows = this.statements.catalog.all(root) as Pick<
+      DocumentRow,
+      "path" | "size" | "mtime_ms" | "sha256" | "status"
+    >[];
+    return new Map(
+      rows.map((r) => [
+        r.path,
+        { size: r.size, mtimeMs: r.mtime_ms, sha256: r.sha256, status: r.status as DocumentStatus },
+      ]),
+    );
+  }
+
+  async documents(filter: DocumentFilter, page: Page): Promise<DocumentPage> {
+    const limit = Math.max(1, Math.min(Math.floor(page.limit) || 1, MAX_PAGE_LIMIT));
+    const conditions = documentConditions(filter);
+    if (page.cursor !== undefined) {
+      conditions.where.push("(d.root, d.path) > (?, ?)");
+      conditions.params.push(...decodeCursor(page.cursor));
+    }
+    const where = conditions.where.length > 0 ? `WHERE ${conditions.where.join(" AND ")}` : "";
+    const rows = this.db
+      .prepare(
+        `SELECT ${DOCUMENT_COLUMNS} FROM documents d ${where} ORDER BY d.root, d.path LIMIT ?`,
+      )
+      .all(...conditions.params, limit + 1) as DocumentRow[];
+    const items = rows.slice(0, limit).map(toDocumentRecord);
+    const last = items[items.length - 1];
+    return rows.length > limit && last !== undefined
+      ? { items, nextCursor: encodeCursor(last.root, last.path) }
+      : { items };
+  }
+
+  async search(request: SearchRequest): Promise<SearchHit[]> {
+    const queryOptions = this.options.query ?? {};
+    if (request.mode === "lexical")
+      return lexicalSearch(this.db, request, this.weights, queryOptions);
+    if (request.vector === undefined) {
+      throw new StoreError(
+        "EMBEDDER_REQUIRED",
+        `${request.mode} search requires an embedder: pass the query's embedding as request.vector, or use mode "lexical".`,
+      );
+    }
+    if (request.mode === "hybrid") {
+      throw new StoreError(
+        "UNSUPPORTED_MODE",
+        'Hybrid search is fused above the store from one "lexical" and one "semantic" search.',
+      );
+    }
+    const model = this.vectors.model();
+    if (model === undefined) return [];
+    if (request.vector.length !== model.dimensions) {
+      throw new StoreError(
+        "VECTOR_MISMATCH",
+        `The query vector has ${request.vector.length} dimensions; the index holds ${model.id} vectors of ${model.dimensions}.`,
+      );
+    }
+    return semanticSearch(this.db, request, request.vector, this.distanceFunction, queryOptions);
+  }
+
+  async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {
+    return this.db.transaction(() => ({
+      documents: this.statements.countIndexed.get() as number,
+      frequencies: new Map(terms.map((term) => [term, documentFrequency(this.db, term)])),
+    }))();
+  }
+
+  async getVectorModel(): Promise<VectorModel | undefined> {
+    return this.vectors.model();
+  }
+
+  async setVectorModel(model: VectorModel): Promise<void> {
+    this.vectors.setModel(model);
+  }
+
+  async chunksWithoutVectors(limit: number): Promise<PendingChunk[]> {
+    return this.vectors.pending(limit);
+  }
+
+  async countChunksWithoutVectors(): Promise<number> {
+    return this.vectors.countPending();
+  }
+
+  async putVectors(vectors: ChunkVector[]): Promise<void> {
+    this.vectors.put(vectors);
+  }
+
+  async stats(): Promise<StoreStats> {
+    // One read transaction, so the counts agree with each other while a writer is busy.
+    return this.db.transaction(() => {
+      const byStatus: Record<DocumentStatus, number> = { indexed: 0, skipped: 0, failed: 0 };
+      for (const r of this.db
+        .prepare("SELECT status, count(*) AS n FROM documents GROUP BY status")
+        .all() as {
+        status: DocumentStatus;
+        n: number;
+      }[]) {
+        byStatus[r.status] = r.n;
+      }
+      const byKind: StoreStats["byKind"] = {};
+      for (const r of this.db
+        .prepare("SELECT kind, count(*) AS n FROM documents GROUP BY kind")
+        .all() as {
+        kind: keyof StoreStats["byKind"];
+        n: number;
+      }[]) {
+        byKind[r.kind] = r.n;
+      }
+      const totals = this.db
+        .prepare(
+          "SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM chunks) AS chunks, (SELECT max(indexed_at) FROM documents) AS last",
+        )
+        .get() as { documents: number; chunks: number; last: number | null };
+      const stats: StoreStats = {
+        documents: totals.documents,
+        chunks: totals.chunks,
+        byStatus,
+        byKind,
+      };
+      const size = this.sizeOnDisk();
+      if (size !== undefined) stats.sizeBytes = size;
+      if (totals.last !== null) stats.lastIndexedAt = totals.last;
+      return stats;
+    })();
+  }
+
+  /** Merges FTS5 segments; worth running after a full reindex, never needed for correctness. */
+  async optimize(): Promise<void> {
+    this.db.prepare("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')").run();
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    if (!this.db.readonly) this.db.pragma("optimize");
+    this.db.close();
+  }
+
+  private sizeOnDisk(): number | undefined {
+    if (this.dbPath === ":memory:" || this.dbPath === "") return undefined;
+    let total = 0;
+    for (const file of [this.dbPath, `${this.dbPath}-wal`]) {
+      try {
+        total += fs.statSync(file).size;
+      } catch {
+        // The WAL file exists only while a connection has it open.
+      }
+    }
+    return total;
+  }
+}
+
+export async function openSqliteStore(
+  dbPath: string,
+  options: SqliteStoreOptions = {},
+): Promise<SqliteStore> {
+  const inMemory = dbPath === ":memory:" || dbPath === "";
+  if (!inMemory && !options.readonly)
+    fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+  const db = new Database(dbPath, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (!options.readonly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+    }
+    db.pragma("foreign_keys = ON");
+    registerGlob(db);
+    const distance = options.sqliteVec === false ? registerJsDistance(db) : registerDistance(db);
+    if (!options.readonly) migrate(db);
+    return new SqliteStore(db, inMemory ? ":memory:" : path.resolve(dbPath), options, distance);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
