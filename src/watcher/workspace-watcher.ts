@@ -138,12 +138,17 @@ export class WorkspaceWatcher {
     await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
   }
 
+  /**
+   * Rebuilds a root's watch under new ignore rules. The old watch stays open until the new one
+   * is ready, and a rescan afterwards settles anything that changed while the two overlapped,
+   * so no event falls into the gap.
+   */
   private async rewatch(root: string): Promise<void> {
     if (this.closed) return;
     const old = this.watchers.get(root);
-    this.watchers.delete(root);
-    await old?.close();
     await this.watchRoot(root, this.state.mode === "polling");
+    await old?.close();
+    if (!this.closed) this.options.jobs.enqueue({ kind: "watch", roots: [root] });
   }
 
   private onEvent(root: string, event: string, absPath: string): void {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { copyInto, makeTempDir, removeDir, SHARED_DOCS, writeTree } from "../helpers/tree.js";
 
+const FILLER = "This sentence only makes the section long enough to be a passage of its own. ".repeat(8).trim();
+
 interface JsonResult {
   path: string;
   score: number;
@@ -37,7 +39,8 @@ describe("docindex reindex and search on a mixed folder", () => {
     root = makeTempDir();
     writeTree(root, {
       ".gitignore": "node_modules/\n*.log\n",
-      "docs/guide.md": "# Guide\n\nIntro text.\n\n## Installing\n\nRun the zebracorn installer twice.\n",
+      // Sections over a quarter of the chunk budget stay chunks of their own (smaller ones merge).
+      "docs/guide.md": `# Guide\n\nIntro text. ${FILLER}\n\n## Installing\n\nRun the zebracorn installer twice. ${FILLER}\n`,
       "notes.txt": "The quarterly figures mention a flamingo budget.\n",
       "src/app.ts": "export function computeWombatScore(x: number): number {\n  return x * 2;\n}\n",
       "site/index.html":
