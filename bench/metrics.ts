@@ -12,7 +12,10 @@ export function ndcgAtK(ranked: string[], relevant: Map<string, number>, k: numb
     const gain = relevant.get(id) ?? 0;
     if (gain > 0) dcg += gain / Math.log2(i + 2);
   });
-  const ideal = [...relevant.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, k);
+  const ideal = [...relevant.values()]
+    .filter((g) => g > 0)
+    .sort((a, b) => b - a)
+    .slice(0, k);
   const idcg = ideal.reduce((sum, gain, i) => sum + gain / Math.log2(i + 2), 0);
   return idcg === 0 ? 0 : dcg / idcg;
 }
@@ -26,7 +29,10 @@ export function recallAtK(ranked: string[], relevant: Map<string, number>, k: nu
 
 export function percentile(sortedAscending: number[], p: number): number {
   if (sortedAscending.length === 0) return NaN;
-  const index = Math.min(sortedAscending.length - 1, Math.ceil((p / 100) * sortedAscending.length) - 1);
+  const index = Math.min(
+    sortedAscending.length - 1,
+    Math.ceil((p / 100) * sortedAscending.length) - 1,
+  );
   return sortedAscending[Math.max(0, index)]!;
 }
 

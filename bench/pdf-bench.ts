@@ -11,7 +11,9 @@ import { fmt, hasCommand, timeCommand, timeMs } from "./timing.js";
 const PDF_DIR = fileURLToPath(new URL("../../../shared/datasets/docs/pdf", import.meta.url));
 
 export async function pdfBench(): Promise<void> {
-  const files = readdirSync(PDF_DIR).filter((f) => f.endsWith(".pdf")).map((f) => join(PDF_DIR, f));
+  const files = readdirSync(PDF_DIR)
+    .filter((f) => f.endsWith(".pdf"))
+    .map((f) => join(PDF_DIR, f));
   const mb = files.reduce((sum, f) => sum + statSync(f).size, 0) / 1024 / 1024;
   console.log(`\n## PDF extraction: ${files.length} real-world PDFs (${fmt(mb, 2)} MB)`);
   const pool = new ParserPool({});
@@ -23,7 +25,9 @@ export async function pdfBench(): Promise<void> {
   await pool.close();
   console.log("| extractor | seconds | MB/s | files with text |");
   console.log("|---|---:|---:|---:|");
-  console.log(`| docindex parser pool (pdf-parse, all cores) | ${fmt(ms / 1000, 2)} | ${fmt(mb / (ms / 1000), 2)} | ${withText} |`);
+  console.log(
+    `| docindex parser pool (pdf-parse, all cores) | ${fmt(ms / 1000, 2)} | ${fmt(mb / (ms / 1000), 2)} | ${withText} |`,
+  );
   if (!hasCommand("pdftotext")) {
     console.log("(pdftotext not installed: install Debian's poppler-utils for the baseline)");
     return;
@@ -39,5 +43,7 @@ export async function pdfBench(): Promise<void> {
       // pdftotext exits non-zero on encrypted and broken files; that is its answer.
     }
   }
-  console.log(`| pdftotext (poppler, one process per file, serial) | ${fmt(popplerMs / 1000, 2)} | ${fmt(mb / (popplerMs / 1000), 2)} | ${popplerWithText} |`);
+  console.log(
+    `| pdftotext (poppler, one process per file, serial) | ${fmt(popplerMs / 1000, 2)} | ${fmt(mb / (popplerMs / 1000), 2)} | ${popplerWithText} |`,
+  );
 }

@@ -19,14 +19,17 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !(name in SECTIONS));
   if (unknown.length > 0) {
-    console.error(`unknown section(s): ${unknown.join(", ")}; sections: ${Object.keys(SECTIONS).join(", ")}`);
+    console.error(
+      `unknown section(s): ${unknown.join(", ")}; sections: ${Object.keys(SECTIONS).join(", ")}`,
+    );
     process.exitCode = 2;
     return;
   }
   const workDir = process.env.DOCINDEX_BENCH_DIR ?? join(tmpdir(), "docindex-bench");
   mkdirSync(workDir, { recursive: true });
   console.log(`# docindex benchmarks\n\nnode ${process.version}, work folder ${workDir}`);
-  for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) await SECTIONS[name]!(workDir);
+  for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS))
+    await SECTIONS[name]!(workDir);
 }
 
 await main();

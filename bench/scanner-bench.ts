@@ -18,7 +18,11 @@ function buildTree(root: string): void {
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, ".gitignore"), "node_modules/\n*.log\nbuild/\n!keep.log\n");
   for (let i = 0; i < VISIBLE - 1; i++) {
-    const dir = join(root, `pkg${Math.floor(i / (PER_DIR * 10))}`, `mod${Math.floor(i / PER_DIR) % 10}`);
+    const dir = join(
+      root,
+      `pkg${Math.floor(i / (PER_DIR * 10))}`,
+      `mod${Math.floor(i / PER_DIR) % 10}`,
+    );
     if (i % PER_DIR === 0) mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `file${i}.ts`), `export const v${i} = ${i};\n`);
     if (i % 1000 === 0) writeFileSync(join(dir, `ignored${i}.log`), "ignored\n");
@@ -46,15 +50,25 @@ export async function scannerBench(workDir: string): Promise<void> {
       }),
     );
   }
-  const rows: [string, number, number][] = [["docindex walker (with size, mtime)", median(walkerTimes), count]];
+  const rows: [string, number, number][] = [
+    ["docindex walker (with size, mtime)", median(walkerTimes), count],
+  ];
   if (hasCommand("rg")) {
-    const runs = [0, 1, 2].map(() => timeCommand("rg", ["--files", "--hidden", "-g", "!.git"], root));
+    const runs = [0, 1, 2].map(() =>
+      timeCommand("rg", ["--files", "--hidden", "-g", "!.git"], root),
+    );
     rows.push(["rg --files --hidden", median(runs.map((r) => r.ms)), runs[0]!.lines]);
   } else {
     console.log("(rg not installed: install Debian's ripgrep for the baseline)");
   }
-  const gitRuns = [0, 1, 2].map(() => timeCommand("git", ["ls-files", "--others", "--exclude-standard", "-z"], root));
-  rows.push(["git ls-files --others --exclude-standard", median(gitRuns.map((r) => r.ms)), gitRuns[0]!.lines]);
+  const gitRuns = [0, 1, 2].map(() =>
+    timeCommand("git", ["ls-files", "--others", "--exclude-standard", "-z"], root),
+  );
+  rows.push([
+    "git ls-files --others --exclude-standard",
+    median(gitRuns.map((r) => r.ms)),
+    gitRuns[0]!.lines,
+  ]);
   console.log("| scanner | files | median ms (3 runs) | files/s |");
   console.log("|---|---:|---:|---:|");
   for (const [name, ms, files] of rows) {

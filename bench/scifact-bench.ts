@@ -23,7 +23,12 @@ export async function qualityOf(store: Store, label: string): Promise<void> {
     let ranked: string[] = [];
     latencies.push(
       await timeMs(async () => {
-        const hits = await store.search({ query: query.text, limit: 100, mode: "lexical", onePerDocument: true });
+        const hits = await store.search({
+          query: query.text,
+          limit: 100,
+          mode: "lexical",
+          onePerDocument: true,
+        });
         ranked = hits.map((hit) => docIdOf(hit.path));
       }),
     );
@@ -35,11 +40,15 @@ export async function qualityOf(store: Store, label: string): Promise<void> {
   console.log(`\n## Quality: SciFact train queries (${queries.length}), ${label}`);
   console.log("| system | split | nDCG@10 | recall@100 |");
   console.log("|---|---|---:|---:|");
-  console.log(`| docindex lexical (${label}) | train | ${fmt(mean(ndcg), 4)} | ${fmt(mean(recall), 4)} |`);
+  console.log(
+    `| docindex lexical (${label}) | train | ${fmt(mean(ndcg), 4)} | ${fmt(mean(recall), 4)} |`,
+  );
   console.log("| BM25 Elasticsearch multifield (BEIR paper) | test | 0.665 | |");
   console.log("| BM25 flat (Anserini) | test | 0.679 | |");
   console.log(`\n## Search latency, in-process (${label}, limit 100, one per document)`);
-  console.log(`p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms over ${latencies.length} queries`);
+  console.log(
+    `p50 ${fmt(percentile(latencies, 50), 2)} ms, p99 ${fmt(percentile(latencies, 99), 2)} ms over ${latencies.length} queries`,
+  );
 }
 
 export async function scifactBench(workDir: string): Promise<void> {
@@ -62,7 +71,9 @@ export async function scifactBench(workDir: string): Promise<void> {
         parsed = summary.indexed + summary.skipped + summary.failed;
       });
       const s = ms / 1000;
-      console.log(`| ${run} | ${fmt(s, 2)} | ${fmt(mb / s, 2)} | ${fmt(files / s, 0)} | ${parsed} |`);
+      console.log(
+        `| ${run} | ${fmt(s, 2)} | ${fmt(mb / s, 2)} | ${fmt(files / s, 0)} | ${parsed} |`,
+      );
     }
     await qualityOf(store, "SQLite FTS5");
   } finally {

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Qrels } from "./metrics.js";
 
-export const SCIFACT_DIR = fileURLToPath(new URL("../../../shared/datasets/beir/scifact-train", import.meta.url));
+export const SCIFACT_DIR = fileURLToPath(
+  new URL("../../../shared/datasets/beir/scifact-train", import.meta.url),
+);
 
 function readJsonl<T>(path: string): T[] {
   return readFileSync(path, "utf8")
@@ -24,7 +26,9 @@ export interface Query {
 
 /** Writes the corpus as Markdown files into `dir` (once) and returns the total bytes. */
 export function writeScifactCorpus(dir: string): { files: number; bytes: number } {
-  const docs = readJsonl<{ _id: string; title: string; text: string }>(join(SCIFACT_DIR, "corpus.jsonl"));
+  const docs = readJsonl<{ _id: string; title: string; text: string }>(
+    join(SCIFACT_DIR, "corpus.jsonl"),
+  );
   mkdirSync(dir, { recursive: true });
   let bytes = 0;
   for (const doc of docs) {

@@ -16,7 +16,11 @@ export function hasCommand(command: string): boolean {
 }
 
 /** Runs a command to completion; returns wall time and how many output lines it printed. */
-export function timeCommand(command: string, args: string[], cwd: string): { ms: number; lines: number } {
+export function timeCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+): { ms: number; lines: number } {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { cwd, maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

@@ -74,8 +74,7 @@ export interface ParsedDocument {
 
 /** Why a file was not indexed. Reasons are plain strings meant for people, e.g. "binary". */
 export type ParseOutcome =
-  | { ok: true; doc: ParsedDocument }
-  | { ok: false; status: "skipped" | "failed"; reason: string };
+  { ok: true; doc: ParsedDocument } | { ok: false; status: "skipped" | "failed"; reason: string };
 
 /** A citable piece of a document: what a search hit points at. */
 export interface Chunk {

@@ -7,7 +7,13 @@ import { randomUUID } from "node:crypto";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const LEVEL_RANK: Record<LogLevel, number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 
 export type LogSink = (line: string) => void;
 
@@ -49,10 +55,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "info");
   const sink = options.sink ?? stderrSink;
   const base = options.fields ?? {};
-  const write = (at: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => {
+  const write = (
+    at: Exclude<LogLevel, "silent">,
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => {
     const wanted = LEVEL_RANK[at] >= LEVEL_RANK[level];
     if (!wanted && !options.onRecord) return;
-    const record: LogRecord = { level: at, time: new Date().toISOString(), msg: message, ...base, ...fields };
+    const record: LogRecord = {
+      level: at,
+      time: new Date().toISOString(),
+      msg: message,
+      ...base,
+      ...fields,
+    };
     if (wanted) sink(JSON.stringify(record));
     options.onRecord?.(record);
   };

@@ -53,11 +53,20 @@ export function outlineOf(doc: DocumentRecord, text: string): OutlineEntry[] {
   for (const section of sections) {
     if (entries.length >= OUTLINE_MAX) break;
     if (section.page !== undefined && section.level === 0) {
-      const firstLine = text.slice(section.start, section.end).trim().split("\n")[0]?.trim().slice(0, 80) ?? "";
-      entries.push({ level: 1, title: `Page ${section.page}${firstLine ? `: ${firstLine}` : ""}`, page: section.page });
+      const firstLine =
+        text.slice(section.start, section.end).trim().split("\n")[0]?.trim().slice(0, 80) ?? "";
+      entries.push({
+        level: 1,
+        title: `Page ${section.page}${firstLine ? `: ${firstLine}` : ""}`,
+        page: section.page,
+      });
     } else if (section.level > 0 && section.headingPath.length > 0) {
-      const entry: OutlineEntry = { level: section.level, title: section.headingPath[section.headingPath.length - 1]! };
-      if (section.lineStart !== undefined && section.lineEnd !== undefined) entry.lines = { start: section.lineStart, end: section.lineEnd };
+      const entry: OutlineEntry = {
+        level: section.level,
+        title: section.headingPath[section.headingPath.length - 1]!,
+      };
+      if (section.lineStart !== undefined && section.lineEnd !== undefined)
+        entry.lines = { start: section.lineStart, end: section.lineEnd };
       if (section.page !== undefined) entry.page = section.page;
       entries.push(entry);
     }
@@ -65,11 +74,19 @@ export function outlineOf(doc: DocumentRecord, text: string): OutlineEntry[] {
   return entries;
 }
 
-export async function exactDuplicates(store: Store, roots: string[], doc: DocumentRecord): Promise<Duplicate[]> {
+export async function exactDuplicates(
+  store: Store,
+  roots: string[],
+  doc: DocumentRecord,
+): Promise<Duplicate[]> {
   const found: Duplicate[] = [];
   for (const root of roots) {
     for (const [path, entry] of await store.catalog(root)) {
-      if (entry.sha256 === doc.sha256 && entry.size > 0 && !(root === doc.root && path === doc.path)) {
+      if (
+        entry.sha256 === doc.sha256 &&
+        entry.size > 0 &&
+        !(root === doc.root && path === doc.path)
+      ) {
         found.push({ path, root, kind: "exact", similarity: 1 });
       }
     }
@@ -84,8 +101,16 @@ export async function relatedDocuments(
   limit: number,
 ): Promise<RelatedDocument[]> {
   if (terms.length === 0) return [];
-  const query = terms.slice(0, 10).map((t) => t.term).join(" ");
-  const hits = await store.search({ query, limit: limit + 5, mode: "lexical", onePerDocument: true });
+  const query = terms
+    .slice(0, 10)
+    .map((t) => t.term)
+    .join(" ");
+  const hits = await store.search({
+    query,
+    limit: limit + 5,
+    mode: "lexical",
+    onePerDocument: true,
+  });
   return hits
     .filter((hit) => !(hit.root === doc.root && hit.path === doc.path))
     .slice(0, limit)
@@ -95,7 +120,10 @@ export async function relatedDocuments(
         path: hit.path,
         root: hit.root,
         score: Math.round(hit.score * 1000) / 1000,
-        sharedTerms: terms.slice(0, 10).map((t) => t.term).filter((t) => lower.includes(t)),
+        sharedTerms: terms
+          .slice(0, 10)
+          .map((t) => t.term)
+          .filter((t) => lower.includes(t)),
       };
     });
 }
@@ -113,7 +141,8 @@ export async function nearDuplicates(
     const other = await store.getDocumentText(candidate.root, candidate.path);
     if (other === undefined) continue;
     const score = similarity(mine, shingles(other));
-    if (score >= NEAR_DUPLICATE) found.push({ ...candidate, kind: "near", similarity: Math.round(score * 1000) / 1000 });
+    if (score >= NEAR_DUPLICATE)
+      found.push({ ...candidate, kind: "near", similarity: Math.round(score * 1000) / 1000 });
   }
   return found;
 }
@@ -135,7 +164,11 @@ export interface DocumentAnalysis {
   duplicates: Duplicate[];
 }
 
-export async function analyzeDocument(store: Store, roots: string[], doc: DocumentRecord): Promise<DocumentAnalysis> {
+export async function analyzeDocument(
+  store: Store,
+  roots: string[],
+  doc: DocumentRecord,
+): Promise<DocumentAnalysis> {
   const text = (await store.getDocumentText(doc.root, doc.path)) ?? "";
   const terms = await keyTerms(store, text);
   const related = await relatedDocuments(store, doc, terms, 5);
@@ -166,7 +199,14 @@ export interface SetAnalysis {
   matched: number;
   statistics: TextStatistics;
   byKind: Record<string, number>;
-  documents: { path: string; root: string; kind: string; words: number; estimatedTokens: number; chunks: number }[];
+  documents: {
+    path: string;
+    root: string;
+    kind: string;
+    words: number;
+    estimatedTokens: number;
+    chunks: number;
+  }[];
   keyTerms: KeyTerm[];
   duplicates: { a: string; b: string; kind: "exact" | "near"; similarity: number }[];
 }
@@ -174,7 +214,11 @@ export interface SetAnalysis {
 const SET_DOCUMENTS_MAX = 200;
 const SET_TEXT_FOR_TERMS = 2_000_000;
 
-export async function analyzeSet(store: Store, pattern: string, docs: DocumentRecord[]): Promise<SetAnalysis> {
+export async function analyzeSet(
+  store: Store,
+  pattern: string,
+  docs: DocumentRecord[],
+): Promise<SetAnalysis> {
   const totals: TextStatistics = { characters: 0, words: 0, lines: 0, estimatedTokens: 0 };
   const byKind: Record<string, number> = {};
   const documents: SetAnalysis["documents"] = [];
@@ -190,7 +234,14 @@ export async function analyzeSet(store: Store, pattern: string, docs: DocumentRe
     totals.estimatedTokens += stats.estimatedTokens;
     byKind[doc.kind] = (byKind[doc.kind] ?? 0) + 1;
     if (documents.length < SET_DOCUMENTS_MAX) {
-      documents.push({ path: doc.path, root: doc.root, kind: doc.kind, words: stats.words, estimatedTokens: stats.estimatedTokens, chunks: doc.chunkCount ?? 0 });
+      documents.push({
+        path: doc.path,
+        root: doc.root,
+        kind: doc.kind,
+        words: stats.words,
+        estimatedTokens: stats.estimatedTokens,
+        chunks: doc.chunkCount ?? 0,
+      });
       texts.push({ doc, text });
     }
     if (sampled < SET_TEXT_FOR_TERMS) {
@@ -209,10 +260,24 @@ export async function analyzeSet(store: Store, pattern: string, docs: DocumentRe
         continue;
       }
       const score = similarity(a.sketch, b.sketch);
-      if (score >= NEAR_DUPLICATE) duplicates.push({ a: a.doc.path, b: b.doc.path, kind: "near", similarity: Math.round(score * 1000) / 1000 });
+      if (score >= NEAR_DUPLICATE)
+        duplicates.push({
+          a: a.doc.path,
+          b: b.doc.path,
+          kind: "near",
+          similarity: Math.round(score * 1000) / 1000,
+        });
     }
   }
-  return { pattern, matched: docs.length, statistics: totals, byKind, documents, keyTerms: await keyTerms(store, sample), duplicates };
+  return {
+    pattern,
+    matched: docs.length,
+    statistics: totals,
+    byKind,
+    documents,
+    keyTerms: await keyTerms(store, sample),
+    duplicates,
+  };
 }
 
 export interface CorpusOverview {
@@ -235,14 +300,18 @@ export async function corpusOverview(store: Store): Promise<CorpusOverview> {
     entry.files++;
     entry.bytes += doc.size;
   }
-  const byPath = (a: DocumentRecord, b: DocumentRecord) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const byPath = (a: DocumentRecord, b: DocumentRecord) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   return {
     documents: stats.documents,
     chunks: stats.chunks,
     totalBytes: docs.reduce((sum, d) => sum + d.size, 0),
     byStatus: { ...stats.byStatus },
     byKind,
-    largest: [...docs].sort((a, b) => b.size - a.size || byPath(a, b)).slice(0, 10).map((d) => ({ path: d.path, root: d.root, kind: d.kind, size: d.size })),
+    largest: [...docs]
+      .sort((a, b) => b.size - a.size || byPath(a, b))
+      .slice(0, 10)
+      .map((d) => ({ path: d.path, root: d.root, kind: d.kind, size: d.size })),
     mostChunked: [...docs]
       .filter((d) => (d.chunkCount ?? 0) > 0)
       .sort((a, b) => (b.chunkCount ?? 0) - (a.chunkCount ?? 0) || byPath(a, b))

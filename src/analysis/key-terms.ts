@@ -37,7 +37,12 @@ export async function keyTerms(store: Store, text: string, limit = 15): Promise<
       const df = frequencies.get(term) ?? 0;
       const count = counts.get(term)!;
       const idf = Math.log((total + 1) / (df + 1)) + 1;
-      return { term, count, documents: df, score: Math.round((1 + Math.log(count)) * idf * 1000) / 1000 };
+      return {
+        term,
+        count,
+        documents: df,
+        score: Math.round((1 + Math.log(count)) * idf * 1000) / 1000,
+      };
     })
     .sort((a, b) => b.score - a.score || (a.term < b.term ? -1 : 1))
     .slice(0, limit);

@@ -12,7 +12,12 @@ export function shingles(text: string): Set<string> {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const hashes: string[] = [];
   for (let i = 0; i + SHINGLE <= words.length; i++) {
-    hashes.push(createHash("sha1").update(words.slice(i, i + SHINGLE).join(" ")).digest("hex").slice(0, 16));
+    hashes.push(
+      createHash("sha1")
+        .update(words.slice(i, i + SHINGLE).join(" "))
+        .digest("hex")
+        .slice(0, 16),
+    );
   }
   if (hashes.length === 0 && words.length > 0) hashes.push(words.join(" "));
   return new Set([...new Set(hashes)].sort().slice(0, MAX_SHINGLES));

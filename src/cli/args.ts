@@ -13,7 +13,11 @@ export interface ParsedCommand {
   positionals: string[];
 }
 
-export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedCommand {
+export function parseCommandArgs(
+  command: string,
+  argv: string[],
+  options: OptionSpec,
+): ParsedCommand {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -24,7 +28,10 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
     return { values: values as ParsedCommand["values"], positionals };
   } catch (error) {
     const message = (error as Error).message.split("\n")[0]?.replace(/\. To specify .*$/, "") ?? "";
-    throw new DocindexError("USAGE", `docindex ${command}: ${message} (see \`docindex ${command} --help\`)`);
+    throw new DocindexError(
+      "USAGE",
+      `docindex ${command}: ${message} (see \`docindex ${command} --help\`)`,
+    );
   }
 }
 

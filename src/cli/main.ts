@@ -31,7 +31,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+  const pkg = JSON.parse(
+    readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+  ) as {
     version: string;
   };
   return pkg.version;
@@ -66,7 +68,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`docindex: ${describeError(error)}\n`);
-    if (process.env.DOCINDEX_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (process.env.DOCINDEX_DEBUG && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
     process.exitCode = exitCodeFor(error);
   },
 );

@@ -54,7 +54,11 @@ export function settingsFromFlags(
   if (maxSize !== undefined) flags.maxFileSizeMb = maxSize;
   const workers = numberFlag(command, values, "workers", { min: 0, max: 256, integer: true });
   if (workers !== undefined) flags.workers = workers;
-  const chunkTokens = numberFlag(command, values, "chunk-tokens", { min: 32, max: 8192, integer: true });
+  const chunkTokens = numberFlag(command, values, "chunk-tokens", {
+    min: 32,
+    max: 8192,
+    integer: true,
+  });
   if (chunkTokens !== undefined) flags.chunkTokens = chunkTokens;
   const timeout = numberFlag(command, values, "parse-timeout", { min: 1, max: 3600 });
   if (timeout !== undefined) flags.parseTimeoutSec = timeout;
@@ -66,7 +70,11 @@ export function settingsFromFlags(
   if (embedder !== undefined) flags.embedder = embedder as PartialSettings["embedder"];
   const embedModel = stringFlag(values, "embed-model");
   if (embedModel !== undefined) flags.embedModel = embedModel;
-  const dims = numberFlag(command, values, "embed-dimensions", { min: 1, max: 16_384, integer: true });
+  const dims = numberFlag(command, values, "embed-dimensions", {
+    min: 1,
+    max: 16_384,
+    integer: true,
+  });
   if (dims !== undefined) flags.embedDimensions = dims;
   return loadSettings({
     cwd: process.cwd(),

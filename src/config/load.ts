@@ -43,13 +43,20 @@ function formatIssues(source: string, prefix: string, error: z.ZodError, asFlag 
   if (issue === undefined) return `${source}: invalid settings`;
   let key = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
   // On the command line the user typed --es-url, not esUrl.
-  if (asFlag && issue.path.length > 0) key = "--" + String(issue.path[0]).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+  if (asFlag && issue.path.length > 0)
+    key = "--" + String(issue.path[0]).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
   return `${source}: ${key || "(top level)"}: ${issue.message}`;
 }
 
-function validateLayer(data: unknown, source: string, keyPrefix: string, asFlag = false): PartialSettings {
+function validateLayer(
+  data: unknown,
+  source: string,
+  keyPrefix: string,
+  asFlag = false,
+): PartialSettings {
   const parsed = partialSettingsSchema.safeParse(data);
-  if (!parsed.success) throw new DocindexError("CONFIG", formatIssues(source, keyPrefix, parsed.error, asFlag));
+  if (!parsed.success)
+    throw new DocindexError("CONFIG", formatIssues(source, keyPrefix, parsed.error, asFlag));
   return parsed.data;
 }
 
@@ -104,7 +111,12 @@ function parseEnvValue(key: keyof Settings, raw: string): unknown {
           return value;
         }
       }
-      return value === "" ? [] : value.split(",").map((part) => part.trim()).filter(Boolean);
+      return value === ""
+        ? []
+        : value
+            .split(",")
+            .map((part) => part.trim())
+            .filter(Boolean);
     case "boolean":
       if (/^(1|true|yes|on)$/i.test(value)) return true;
       if (/^(0|false|no|off)$/i.test(value)) return false;
@@ -116,7 +128,11 @@ function parseEnvValue(key: keyof Settings, raw: string): unknown {
   }
 }
 
-function envLayer(vars: Record<string, string | undefined>, source: string, cwd: string): PartialSettings {
+function envLayer(
+  vars: Record<string, string | undefined>,
+  source: string,
+  cwd: string,
+): PartialSettings {
   const data: Record<string, unknown> = {};
   for (const [key, envName] of Object.entries(ENV_KEYS) as [keyof Settings, string][]) {
     const raw = vars[envName];

@@ -63,7 +63,10 @@ export const settingsSchema = z
 
     /** Elasticsearch node URL(s), comma-separated in the environment. */
     esUrl: z.array(z.url()).min(1).optional(),
-    esIndexPrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _").max(100),
+    esIndexPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _")
+      .max(100),
     esShards: z.number().int().min(1).max(1024),
     esReplicas: z.number().int().min(0).max(16),
     esCaCert: z.string().min(1).optional(),

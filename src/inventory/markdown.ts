@@ -38,13 +38,19 @@ function byKindTable(files: RegistryEntry[]): string[] {
     const size = group.reduce((sum, f) => sum + f.size, 0);
     lines.push(`| ${label} | ${group.length} | ${counts.join(" | ")} | ${formatBytes(size)} |`);
   };
-  for (const kind of kinds) row(kind, files.filter((f) => f.kind === kind));
+  for (const kind of kinds)
+    row(
+      kind,
+      files.filter((f) => f.kind === kind),
+    );
   row("**all**", files);
   return lines;
 }
 
 function largestFiles(files: RegistryEntry[]): string[] {
-  const largest = [...files].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1)).slice(0, LARGEST);
+  const largest = [...files]
+    .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1))
+    .slice(0, LARGEST);
   if (largest.length === 0) return ["No files."];
   return [
     "| file | kind | size | status |",
@@ -59,7 +65,9 @@ function problems(files: RegistryEntry[]): string[] {
   return [
     "| file | kind | status | reason |",
     "|---|---|---|---|",
-    ...notIndexed.map((f) => `| ${cell(f.path)} | ${f.kind} | ${f.status} | ${cell(f.reason ?? "")} |`),
+    ...notIndexed.map(
+      (f) => `| ${cell(f.path)} | ${f.kind} | ${f.status} | ${cell(f.reason ?? "")} |`,
+    ),
   ];
 }
 
@@ -91,7 +99,9 @@ function treeOverview(files: RegistryEntry[]): string[] {
       .sort((a, b) => b[1].files - a[1].files || (a[0] < b[0] ? -1 : 1))
       .slice(0, 5);
     for (const [child, childStats] of children) {
-      lines.push(`  ${child.slice(folder.length)}  (${childStats.files} files, ${formatBytes(childStats.bytes)})`);
+      lines.push(
+        `  ${child.slice(folder.length)}  (${childStats.files} files, ${formatBytes(childStats.bytes)})`,
+      );
       shown++;
     }
   }
@@ -103,7 +113,9 @@ function treeOverview(files: RegistryEntry[]): string[] {
 export function renderInventoryMarkdown(registry: FileRegistry): string {
   const { files } = registry;
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  const counts = STATUSES.map((s) => `${files.filter((f) => f.status === s).length} ${s}`).join(", ");
+  const counts = STATUSES.map((s) => `${files.filter((f) => f.status === s).length} ${s}`).join(
+    ", ",
+  );
   return [
     "# System inventory",
     "",

@@ -35,8 +35,16 @@ export interface RunCounters {
 
 export function emptyCounters(): RunCounters {
   return {
-    scanned: 0, added: 0, changed: 0, unchanged: 0, deleted: 0,
-    indexed: 0, skipped: 0, failed: 0, chunksWritten: 0, problems: [],
+    scanned: 0,
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    deleted: 0,
+    indexed: 0,
+    skipped: 0,
+    failed: 0,
+    chunksWritten: 0,
+    problems: [],
   };
 }
 
@@ -61,7 +69,11 @@ export interface ApplyContext {
 
 const HASH_CONCURRENCY = 8;
 
-export async function applyChanges(candidates: Candidate[], ctx: ApplyContext, counters: RunCounters): Promise<void> {
+export async function applyChanges(
+  candidates: Candidate[],
+  ctx: ApplyContext,
+  counters: RunCounters,
+): Promise<void> {
   const work: Candidate[] = [];
   await forEachConcurrent(candidates, HASH_CONCURRENCY, async (candidate) => {
     const { file, known } = candidate;
@@ -97,8 +109,17 @@ export async function applyChanges(candidates: Candidate[], ctx: ApplyContext, c
       counters[result.status]++;
       counters.chunksWritten += result.chunks;
       if (result.status !== "indexed") {
-        counters.problems.push({ root: ctx.root, path: file.path, status: result.status, reason: result.reason ?? "" });
-        ctx.log.debug("file not indexed", { path: file.path, status: result.status, reason: result.reason });
+        counters.problems.push({
+          root: ctx.root,
+          path: file.path,
+          status: result.status,
+          reason: result.reason ?? "",
+        });
+        ctx.log.debug("file not indexed", {
+          path: file.path,
+          status: result.status,
+          reason: result.reason,
+        });
       }
       ctx.onFileDone?.(++done, work.length, file.path);
     },

@@ -26,7 +26,8 @@ export interface IndexFileResult {
 }
 
 async function outcomeFor(file: SourceFile, parser: FileParser): Promise<ParseOutcome> {
-  if (file.skipReason !== undefined) return { ok: false, status: "skipped", reason: file.skipReason };
+  if (file.skipReason !== undefined)
+    return { ok: false, status: "skipped", reason: file.skipReason };
   if (file.kind === "binary") return { ok: false, status: "skipped", reason: "binary" };
   try {
     return await parser.parse(file.absPath, file.kind);

@@ -33,7 +33,11 @@ function isIgnoredPath(matcher: IgnoreMatcher, rel: string): boolean {
 }
 
 /** The file as the walker would yield it, or undefined if the walker would not yield it. */
-async function sourceFileAt(root: string, rel: string, maxFileSizeBytes: number): Promise<SourceFile | undefined> {
+async function sourceFileAt(
+  root: string,
+  rel: string,
+  maxFileSizeBytes: number,
+): Promise<SourceFile | undefined> {
   const absPath = join(root, rel);
   let info = await lstat(absPath).catch(() => undefined);
   if (info?.isSymbolicLink()) {
@@ -43,7 +47,14 @@ async function sourceFileAt(root: string, rel: string, maxFileSizeBytes: number)
     info = inside ? await stat(absPath).catch(() => undefined) : undefined;
   }
   if (!info?.isFile()) return undefined;
-  const file: SourceFile = { root, path: rel, absPath, size: info.size, mtimeMs: info.mtimeMs, kind: kindForPath(rel) };
+  const file: SourceFile = {
+    root,
+    path: rel,
+    absPath,
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+    kind: kindForPath(rel),
+  };
   if (info.size > maxFileSizeBytes) file.skipReason = formatTooLarge(info.size, maxFileSizeBytes);
   return file;
 }
@@ -56,7 +67,9 @@ export async function reindexPaths(options: ReindexPathsOptions): Promise<Reinde
     const candidates: Candidate[] = [];
     const gone: string[] = [];
     for (const rel of paths) {
-      const file = isIgnoredPath(options.matcher, rel) ? undefined : await sourceFileAt(root, rel, maxBytes);
+      const file = isIgnoredPath(options.matcher, rel)
+        ? undefined
+        : await sourceFileAt(root, rel, maxBytes);
       if (file === undefined) {
         gone.push(rel);
         continue;
@@ -81,7 +94,14 @@ export async function reindexPaths(options: ReindexPathsOptions): Promise<Reinde
         full: options.full,
         signal: options.signal,
         onFileDone: (done, total, path) =>
-          options.onProgress?.({ phase: "indexing", root, scanned: paths.length, total, done, current: path || undefined }),
+          options.onProgress?.({
+            phase: "indexing",
+            root,
+            scanned: paths.length,
+            total,
+            done,
+            current: path || undefined,
+          }),
       },
       counters,
     );
@@ -101,7 +121,10 @@ async function storedPathsUnder(options: ReindexPathsOptions, paths: string[]): 
       );
       for (const doc of page.items) {
         // Stored paths under a directory that still exists are only gone if they are gone on disk.
-        if (!(await sourceFileAt(options.root, doc.path, Number.MAX_SAFE_INTEGER)) || isIgnoredPath(options.matcher, doc.path)) {
+        if (
+          !(await sourceFileAt(options.root, doc.path, Number.MAX_SAFE_INTEGER)) ||
+          isIgnoredPath(options.matcher, doc.path)
+        ) {
           found.add(doc.path);
         }
       }

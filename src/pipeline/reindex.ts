@@ -74,7 +74,9 @@ export async function runWithSummary(
   const counters = emptyCounters();
   log.info(`${label} started`, { roots, full: options.full ?? false });
   await work(counters, log);
-  const embeddings = options.vectors?.enabled ? await options.vectors.embedBacklog(options.signal) : undefined;
+  const embeddings = options.vectors?.enabled
+    ? await options.vectors.embedBacklog(options.signal)
+    : undefined;
   const summary: ReindexSummary = {
     runId,
     roots,
@@ -98,7 +100,12 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
   });
 }
 
-async function reindexRoot(root: string, options: PipelineOptions, counters: RunCounters, log: Logger): Promise<void> {
+async function reindexRoot(
+  root: string,
+  options: PipelineOptions,
+  counters: RunCounters,
+  log: Logger,
+): Promise<void> {
   const { store, settings } = options;
   const progress = (p: Omit<ReindexProgress, "root">) => options.onProgress?.({ root, ...p });
   const catalog = await store.catalog(root);
@@ -107,7 +114,8 @@ async function reindexRoot(root: string, options: PipelineOptions, counters: Run
   for await (const file of walk({ ...walkOptionsFor(root, settings), signal: options.signal })) {
     seen.add(file.path);
     counters.scanned++;
-    if (seen.size % 500 === 0) progress({ phase: "scanning", scanned: seen.size, total: 0, done: 0 });
+    if (seen.size % 500 === 0)
+      progress({ phase: "scanning", scanned: seen.size, total: 0, done: 0 });
     candidates.push({ file: file as SourceFile, known: catalog.get(file.path) });
   }
   const gone = [...catalog.keys()].filter((path) => !seen.has(path));
@@ -127,9 +135,20 @@ async function reindexRoot(root: string, options: PipelineOptions, counters: Run
       full: options.full,
       signal: options.signal,
       onFileDone: (done, total, path) =>
-        progress({ phase: "indexing", scanned: seen.size, total, done, current: path || undefined }),
+        progress({
+          phase: "indexing",
+          scanned: seen.size,
+          total,
+          done,
+          current: path || undefined,
+        }),
     },
     counters,
   );
-  progress({ phase: "done", scanned: seen.size, total: counters.added + counters.changed, done: counters.added + counters.changed });
+  progress({
+    phase: "done",
+    scanned: seen.size,
+    total: counters.added + counters.changed,
+    done: counters.added + counters.changed,
+  });
 }

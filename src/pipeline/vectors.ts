@@ -69,7 +69,9 @@ export class VectorIndexer {
 
   static create(settings: Settings, store: Store, log: Logger): VectorIndexer {
     const embedder = createEmbedder(embedderConfigFrom(settings), { log });
-    const cache = embedder ? openEmbeddingCache(join(settings.indexDir, EMBEDDING_CACHE_FILE)) : undefined;
+    const cache = embedder
+      ? openEmbeddingCache(join(settings.indexDir, EMBEDDING_CACHE_FILE))
+      : undefined;
     return new VectorIndexer(store, embedder, cache, log.child({ component: "embeddings" }));
   }
 
@@ -88,13 +90,26 @@ export class VectorIndexer {
     this.starting ??= (async () => {
       try {
         await this.embedder!.start();
-        await this.store.setVectorModel({ id: this.embedder!.id, dimensions: this.embedder!.dimensions });
+        await this.store.setVectorModel({
+          id: this.embedder!.id,
+          dimensions: this.embedder!.dimensions,
+        });
         this.current = { state: "ready", model: this.embedder!.id, pending: this.current.pending };
-        this.log.info("embedder ready", { model: this.embedder!.id, dimensions: this.embedder!.dimensions });
+        this.log.info("embedder ready", {
+          model: this.embedder!.id,
+          dimensions: this.embedder!.dimensions,
+        });
         return true;
       } catch (error) {
-        this.current = { state: "unavailable", model: this.embedder!.id, reason: describeError(error), pending: this.current.pending };
-        this.log.warn("embedder unavailable; search stays lexical", { reason: this.current.reason });
+        this.current = {
+          state: "unavailable",
+          model: this.embedder!.id,
+          reason: describeError(error),
+          pending: this.current.pending,
+        };
+        this.log.warn("embedder unavailable; search stays lexical", {
+          reason: this.current.reason,
+        });
         return false;
       } finally {
         this.starting = undefined;
@@ -111,13 +126,30 @@ export class VectorIndexer {
         if (!(await this.ensureStarted())) {
           const pending = await this.store.countChunksWithoutVectors();
           this.current.pending = pending;
-          return { embedded: 0, fromCache: 0, providerInputs: 0, pending, error: this.current.reason };
+          return {
+            embedded: 0,
+            fromCache: 0,
+            providerInputs: 0,
+            pending,
+            error: this.current.reason,
+          };
         }
-        const result = await embedPendingChunks({ store: this.store, embedder: this.embedder!, cache: this.cache!, log: this.log, signal });
+        const result = await embedPendingChunks({
+          store: this.store,
+          embedder: this.embedder!,
+          cache: this.cache!,
+          log: this.log,
+          signal,
+        });
         this.current.pending = result.pending;
         if (result.error) {
           // The provider went away mid-run: say so, and let the next attempt start it again.
-          this.current = { state: "unavailable", model: this.embedder!.id, reason: result.error, pending: result.pending };
+          this.current = {
+            state: "unavailable",
+            model: this.embedder!.id,
+            reason: result.error,
+            pending: result.pending,
+          };
         } else {
           this.current.reason = undefined;
         }
@@ -131,8 +163,13 @@ export class VectorIndexer {
 
   /** The query's vector, or the reason there is none. */
   async queryVector(query: string): Promise<{ vector?: Float32Array; reason?: string }> {
-    if (!this.embedder) return { reason: "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)" };
-    if (!(await this.ensureStarted())) return { reason: `the embedder is unavailable: ${this.current.reason}` };
+    if (!this.embedder)
+      return {
+        reason:
+          "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)",
+      };
+    if (!(await this.ensureStarted()))
+      return { reason: `the embedder is unavailable: ${this.current.reason}` };
     try {
       const [vector] = await this.embedder.embedQuery([query]);
       return { vector };

@@ -12,7 +12,10 @@ export interface Ranking {
 }
 
 export function reciprocalRankFusion(rankings: Ranking[], k: number): SearchHit[] {
-  const fused = new Map<string, { hit: SearchHit; score: number; matchedBy: Set<"lexical" | "semantic"> }>();
+  const fused = new Map<
+    string,
+    { hit: SearchHit; score: number; matchedBy: Set<"lexical" | "semantic"> }
+  >();
   for (const ranking of rankings) {
     ranking.hits.forEach((hit, index) => {
       const key = `${hit.root}\0${hit.chunkId}`;

@@ -39,7 +39,8 @@ export interface FusionSettings {
   candidates: number;
 }
 
-export const NO_EMBEDDER_REASON = "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)";
+export const NO_EMBEDDER_REASON =
+  "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)";
 
 export async function runSearchQuery(
   store: Store,
@@ -55,12 +56,16 @@ export async function runSearchQuery(
   let vector: Float32Array | undefined;
   let notice: string | undefined;
   if (wanted !== "lexical") {
-    const answer = vectors ? await vectors.queryVector(request.query) : { reason: NO_EMBEDDER_REASON };
+    const answer = vectors
+      ? await vectors.queryVector(request.query)
+      : { reason: NO_EMBEDDER_REASON };
     vector = answer.vector;
-    if (!vector) notice = `${wanted} search is not available: ${answer.reason ?? NO_EMBEDDER_REASON}; answered with lexical (BM25) search.`;
+    if (!vector)
+      notice = `${wanted} search is not available: ${answer.reason ?? NO_EMBEDDER_REASON}; answered with lexical (BM25) search.`;
   }
   const pending = vectors?.status().pending ?? 0;
-  if (vector && pending > 0) notice = `${pending} chunks are still waiting for embeddings; ${wanted} results may miss them.`;
+  if (vector && pending > 0)
+    notice = `${pending} chunks are still waiting for embeddings; ${wanted} results may miss them.`;
 
   let mode: SearchMode = wanted;
   let hits: SearchHit[];
@@ -68,7 +73,13 @@ export async function runSearchQuery(
     mode = "lexical";
     hits = await lexical(request.limit, request.perDocument);
   } else if (wanted === "semantic") {
-    hits = await store.search({ ...base, limit: request.limit, mode: "semantic", vector, onePerDocument: request.perDocument });
+    hits = await store.search({
+      ...base,
+      limit: request.limit,
+      mode: "semantic",
+      vector,
+      onePerDocument: request.perDocument,
+    });
   } else {
     const depth = Math.max(fusion.candidates, request.limit);
     const [lexicalHits, semanticHits] = await Promise.all([

@@ -13,7 +13,10 @@ export function parseSince(raw: string, what: string, now = Date.now()): number 
   }
   const parsed = Date.parse(raw);
   if (Number.isNaN(parsed)) {
-    throw new DocindexError("USAGE", `${what} must be a date (2026-01-31) or an age (7d, 12h), got '${raw}'`);
+    throw new DocindexError(
+      "USAGE",
+      `${what} must be a date (2026-01-31) or an age (7d, 12h), got '${raw}'`,
+    );
   }
   return parsed;
 }

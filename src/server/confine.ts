@@ -52,7 +52,10 @@ export function confinePath(roots: string[], input: string, rootHint?: string): 
     if (!isInside(root, abs)) continue;
     const real = realpathAllowMissing(abs);
     if (!isInside(root, real)) {
-      throw new DocindexError("OUTSIDE_ROOT", `path '${input}' leads outside the root ${root} (through a symbolic link)`);
+      throw new DocindexError(
+        "OUTSIDE_ROOT",
+        `path '${input}' leads outside the root ${root} (through a symbolic link)`,
+      );
     }
     return { root, path: toPosix(relative(root, abs)) };
   }

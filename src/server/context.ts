@@ -41,13 +41,29 @@ export interface ContextOptions {
 /** Adds the figures of one run to another, for jobs that do several (roots, then paths). */
 function mergeSummaries(a: ReindexSummary | undefined, b: ReindexSummary): ReindexSummary {
   if (!a) return b;
-  const sum = (key: "scanned" | "added" | "changed" | "unchanged" | "deleted" | "indexed" | "skipped" | "failed" | "chunksWritten") =>
-    a[key] + b[key];
+  const sum = (
+    key:
+      | "scanned"
+      | "added"
+      | "changed"
+      | "unchanged"
+      | "deleted"
+      | "indexed"
+      | "skipped"
+      | "failed"
+      | "chunksWritten",
+  ) => a[key] + b[key];
   return {
     ...b,
     roots: [...new Set([...a.roots, ...b.roots])],
-    scanned: sum("scanned"), added: sum("added"), changed: sum("changed"), unchanged: sum("unchanged"),
-    deleted: sum("deleted"), indexed: sum("indexed"), skipped: sum("skipped"), failed: sum("failed"),
+    scanned: sum("scanned"),
+    added: sum("added"),
+    changed: sum("changed"),
+    unchanged: sum("unchanged"),
+    deleted: sum("deleted"),
+    indexed: sum("indexed"),
+    skipped: sum("skipped"),
+    failed: sum("failed"),
     chunksWritten: sum("chunksWritten"),
     problems: [...a.problems, ...b.problems],
     durationMs: a.durationMs + b.durationMs,
@@ -62,7 +78,10 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
   const matchers = new IgnoreMatchers(settings);
   const vectors = VectorIndexer.create(settings, store, log);
 
-  const runJob = async (request: JobRequest, onProgress: Parameters<typeof reindex>[0]["onProgress"]) => {
+  const runJob = async (
+    request: JobRequest,
+    onProgress: Parameters<typeof reindex>[0]["onProgress"],
+  ) => {
     const base = { settings, store, parser: pool, log, full: request.full, onProgress, vectors };
     let summary: ReindexSummary | undefined;
     if (request.roots && request.roots.length > 0) {
@@ -91,8 +110,15 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
   // without waiting for the next file change.
   const retry = setInterval(() => {
     const status = vectors.status();
-    if (vectors.enabled && status.state === "unavailable" && (status.pending ?? 1) > 0 && !jobs.active()) {
-      void vectors.embedBacklog().catch((error: unknown) => log.warn("embedding retry failed", { error: String(error) }));
+    if (
+      vectors.enabled &&
+      status.state === "unavailable" &&
+      (status.pending ?? 1) > 0 &&
+      !jobs.active()
+    ) {
+      void vectors
+        .embedBacklog()
+        .catch((error: unknown) => log.warn("embedding retry failed", { error: String(error) }));
     }
   }, options.embedRetryMs ?? 30_000);
   retry.unref();
@@ -106,7 +132,13 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     vectors,
     log,
     watcherStatus: () =>
-      watcher?.status() ?? { mode: "off", detail: "started with --no-watch", roots, events: 0, batches: 0 },
+      watcher?.status() ?? {
+        mode: "off",
+        detail: "started with --no-watch",
+        roots,
+        events: 0,
+        batches: 0,
+      },
     close: async () => {
       clearInterval(retry);
       await watcher?.close();

@@ -13,7 +13,9 @@ import type { ServerContext } from "./context.js";
 import { registerDocumentResources } from "./resources.js";
 
 export const SERVER_VERSION = (
-  JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }
+  JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
 ).version;
 
 const INSTRUCTIONS =

@@ -43,13 +43,23 @@ interface Session {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
 
-function rpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function rpcError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { jsonrpc: "2.0", error: { code: -32000, message }, id: null }, headers);
 }
 
@@ -66,7 +76,8 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 });
+    if (size > limit)
+      throw Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 });
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -89,9 +100,15 @@ export async function startHttpServer(
   let port = options.port;
   const hostIsLoopback = LOOPBACK.has(options.host);
 
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${options.host}:${port}`]);
+  const allowedHosts = () =>
+    new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${options.host}:${port}`]);
   const allowedOrigins = () =>
-    new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`, ...(options.allowedOrigins ?? [])]);
+    new Set([
+      `http://127.0.0.1:${port}`,
+      `http://localhost:${port}`,
+      `http://[::1]:${port}`,
+      ...(options.allowedOrigins ?? []),
+    ]);
 
   const closeSession = async (id: string) => {
     const session = sessions.get(id);
@@ -107,12 +124,21 @@ export async function startHttpServer(
     const body = req.method === "POST" ? await readJsonBody(req, maxBody) : undefined;
     if (id !== undefined) {
       const session = sessions.get(id);
-      if (!session) return rpcError(res, 404, "session not found (it ended or expired): start a new one with initialize");
+      if (!session)
+        return rpcError(
+          res,
+          404,
+          "session not found (it ended or expired): start a new one with initialize",
+        );
       session.lastSeen = Date.now();
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
-      return rpcError(res, 400, "no mcp-session-id header: the first request of a session must be initialize");
+      return rpcError(
+        res,
+        400,
+        "no mcp-session-id header: the first request of a session must be initialize",
+      );
     }
     const server = createMcpServer(ctx);
     forwarder.attach(server);
@@ -138,7 +164,11 @@ export async function startHttpServer(
     const url = new URL(req.url ?? "/", "http://localhost");
     if (hostIsLoopback && !allowedHosts().has(req.headers.host ?? "")) {
       log.warn("request refused: Host", { host: req.headers.host });
-      return rpcError(res, 403, `Host '${req.headers.host ?? ""}' is not allowed (DNS-rebinding protection)`);
+      return rpcError(
+        res,
+        403,
+        `Host '${req.headers.host ?? ""}' is not allowed (DNS-rebinding protection)`,
+      );
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) {
@@ -146,9 +176,15 @@ export async function startHttpServer(
       return rpcError(res, 403, `Origin '${origin}' is not allowed`);
     }
     if (url.pathname === "/health") {
-      return sendJson(res, 200, { status: "ok", name: "docindex", version: SERVER_VERSION, sessions: sessions.size });
+      return sendJson(res, 200, {
+        status: "ok",
+        name: "docindex",
+        version: SERVER_VERSION,
+        sessions: sessions.size,
+      });
     }
-    if (url.pathname !== "/mcp") return sendJson(res, 404, { error: "not found: the MCP endpoint is /mcp" });
+    if (url.pathname !== "/mcp")
+      return sendJson(res, 404, { error: "not found: the MCP endpoint is /mcp" });
     if (options.token !== undefined && !tokenMatches(req.headers.authorization, options.token)) {
       return rpcError(res, 401, "missing or wrong bearer token (Authorization: Bearer <token>)", {
         "www-authenticate": 'Bearer realm="docindex"',
@@ -161,15 +197,18 @@ export async function startHttpServer(
     });
   });
 
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [id, session] of sessions) {
-      if (now - session.lastSeen > idleTimeoutMs) {
-        log.info("session expired", { sessionId: id });
-        void session.transport.close().then(() => closeSession(id));
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, session] of sessions) {
+        if (now - session.lastSeen > idleTimeoutMs) {
+          log.info("session expired", { sessionId: id });
+          void session.transport.close().then(() => closeSession(id));
+        }
       }
-    }
-  }, Math.min(60_000, idleTimeoutMs));
+    },
+    Math.min(60_000, idleTimeoutMs),
+  );
   sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {

@@ -129,7 +129,9 @@ export class IndexJobs {
   /** Resolves when nothing is queued or running. */
   async idle(): Promise<void> {
     for (;;) {
-      const open = [...this.jobs.values()].find((job) => job.state === "queued" || job.state === "running");
+      const open = [...this.jobs.values()].find(
+        (job) => job.state === "queued" || job.state === "running",
+      );
       if (!open) return;
       await this.wait(open.id);
     }
@@ -212,8 +214,11 @@ export class IndexJobs {
   }
 
   private trimHistory(): void {
-    const finished = [...this.jobs.values()].filter((job) => job.state === "done" || job.state === "failed");
-    for (const job of finished.slice(0, Math.max(0, finished.length - HISTORY))) this.jobs.delete(job.id);
+    const finished = [...this.jobs.values()].filter(
+      (job) => job.state === "done" || job.state === "failed",
+    );
+    for (const job of finished.slice(0, Math.max(0, finished.length - HISTORY)))
+      this.jobs.delete(job.id);
   }
 }
 

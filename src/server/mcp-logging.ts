@@ -8,11 +8,21 @@ import { SetLevelRequestSchema, type LoggingLevel } from "@modelcontextprotocol/
 import type { LogRecord } from "../log.js";
 
 const SEVERITY: Record<LoggingLevel, number> = {
-  debug: 0, info: 1, notice: 2, warning: 3, error: 4, critical: 5, alert: 6, emergency: 7,
+  debug: 0,
+  info: 1,
+  notice: 2,
+  warning: 3,
+  error: 4,
+  critical: 5,
+  alert: 6,
+  emergency: 7,
 };
 
 const FROM_RECORD: Record<LogRecord["level"], LoggingLevel> = {
-  debug: "debug", info: "info", warn: "warning", error: "error",
+  debug: "debug",
+  info: "info",
+  warn: "warning",
+  error: "error",
 };
 
 export class McpLogForwarder {
@@ -38,7 +48,9 @@ export class McpLogForwarder {
     const level = FROM_RECORD[record.level];
     for (const [server, wanted] of this.levels) {
       if (SEVERITY[level] < SEVERITY[wanted]) continue;
-      server.server.sendLoggingMessage({ level, logger: "docindex", data: record }).catch(() => this.levels.delete(server));
+      server.server
+        .sendLoggingMessage({ level, logger: "docindex", data: record })
+        .catch(() => this.levels.delete(server));
     }
   }
 }

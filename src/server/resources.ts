@@ -5,7 +5,11 @@
  * once, which a workspace of 50,000 files cannot afford.
  */
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListResourcesRequestSchema, McpError, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ListResourcesRequestSchema,
+  McpError,
+  ErrorCode,
+} from "@modelcontextprotocol/sdk/types.js";
 import { basename } from "node:path";
 import { describeError } from "../errors.js";
 import { confinePath, pickRoot } from "./confine.js";
@@ -46,23 +50,31 @@ export function registerDocumentResources(server: McpServer, ctx: ServerContext)
         const { path } = confinePath(ctx.roots, decodeURIComponent(rawPath), root);
         const doc = await ctx.store.getDocument(root, path);
         if (!doc || doc.status !== "indexed") {
-          throw new Error(doc ? `not indexed: ${doc.status}: ${doc.reason ?? ""}` : "not in the index");
+          throw new Error(
+            doc ? `not indexed: ${doc.status}: ${doc.reason ?? ""}` : "not in the index",
+          );
         }
         const text = (await ctx.store.getDocumentText(root, path)) ?? "";
-        return { contents: [{ uri: uri.toString(), mimeType: MIME_BY_KIND[doc.kind] ?? "text/plain", text }] };
+        return {
+          contents: [
+            { uri: uri.toString(), mimeType: MIME_BY_KIND[doc.kind] ?? "text/plain", text },
+          ],
+        };
       } catch (error) {
-        throw new McpError(ErrorCode.InvalidParams, `resource ${uri.toString()}: ${describeError(error)}`);
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `resource ${uri.toString()}: ${describeError(error)}`,
+        );
       }
     },
   );
 
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
-    const page = await ctx.store.documents(
-      { statuses: ["indexed"] },
-      { cursor: request.params?.cursor, limit: PAGE },
-    ).catch((error: unknown) => {
-      throw new McpError(ErrorCode.InvalidParams, `resources/list: ${describeError(error)}`);
-    });
+    const page = await ctx.store
+      .documents({ statuses: ["indexed"] }, { cursor: request.params?.cursor, limit: PAGE })
+      .catch((error: unknown) => {
+        throw new McpError(ErrorCode.InvalidParams, `resources/list: ${describeError(error)}`);
+      });
     return {
       resources: page.items.map((doc) => ({
         uri: resourceUri(doc.root, doc.path),

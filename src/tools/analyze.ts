@@ -28,8 +28,13 @@ export const analyzeInput = {
     .min(1)
     .max(4096)
     .optional()
-    .describe('A file (relative to its root) or a glob such as "docs/**/*.md". Leave out for an overview of the whole index.'),
-  root: z.string().optional().describe("The root, when several are served (absolute path or folder name)."),
+    .describe(
+      'A file (relative to its root) or a glob such as "docs/**/*.md". Leave out for an overview of the whole index.',
+    ),
+  root: z
+    .string()
+    .optional()
+    .describe("The root, when several are served (absolute path or folder name)."),
 };
 
 export const analyzeOutput = {
@@ -51,7 +56,11 @@ function documentText(a: DocumentAnalysis): string {
   if (a.outline.length > 0) {
     lines.push("Outline:");
     for (const entry of a.outline.slice(0, 40)) {
-      const where = entry.lines ? ` (lines ${entry.lines.start}-${entry.lines.end})` : entry.page !== undefined && !entry.title.startsWith("Page") ? ` (page ${entry.page})` : "";
+      const where = entry.lines
+        ? ` (lines ${entry.lines.start}-${entry.lines.end})`
+        : entry.page !== undefined && !entry.title.startsWith("Page")
+          ? ` (page ${entry.page})`
+          : "";
       lines.push(`${"  ".repeat(Math.max(0, entry.level - 1))}- ${entry.title}${where}`);
     }
     if (a.outline.length > 40) lines.push(`  … ${a.outline.length - 40} more`);
@@ -59,7 +68,10 @@ function documentText(a: DocumentAnalysis): string {
   if (a.keyTerms.length > 0) lines.push(`Key terms: ${a.keyTerms.map((t) => t.term).join(", ")}.`);
   if (a.related.length > 0) {
     lines.push("Related:");
-    for (const r of a.related) lines.push(`- ${r.path}${r.sharedTerms.length ? ` (shares ${r.sharedTerms.join(", ")})` : ""}`);
+    for (const r of a.related)
+      lines.push(
+        `- ${r.path}${r.sharedTerms.length ? ` (shares ${r.sharedTerms.join(", ")})` : ""}`,
+      );
   }
   lines.push(
     a.duplicates.length > 0
@@ -70,27 +82,41 @@ function documentText(a: DocumentAnalysis): string {
 }
 
 function setText(a: SetAnalysis): string {
-  const kinds = Object.entries(a.byKind).map(([k, n]) => `${n} ${k}`).join(", ");
+  const kinds = Object.entries(a.byKind)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
   const lines = [
     `${a.matched} indexed documents match ${a.pattern} (${kinds || "none"}): ${a.statistics.words} words, ~${a.statistics.estimatedTokens} tokens.`,
   ];
   if (a.keyTerms.length > 0) lines.push(`Key terms: ${a.keyTerms.map((t) => t.term).join(", ")}.`);
-  for (const d of a.documents.slice(0, 30)) lines.push(`- ${d.path}: ${d.words} words, ${d.chunks} chunks`);
+  for (const d of a.documents.slice(0, 30))
+    lines.push(`- ${d.path}: ${d.words} words, ${d.chunks} chunks`);
   if (a.documents.length > 30) lines.push(`… ${a.matched - 30} more`);
   if (a.duplicates.length > 0) {
     lines.push("Duplicates:");
-    for (const d of a.duplicates.slice(0, 30)) lines.push(`- ${d.a} ~ ${d.b} (${d.kind}${d.kind === "near" ? ` ${d.similarity}` : ""})`);
+    for (const d of a.duplicates.slice(0, 30))
+      lines.push(`- ${d.a} ~ ${d.b} (${d.kind}${d.kind === "near" ? ` ${d.similarity}` : ""})`);
   }
   return lines.join("\n");
 }
 
 function corpusText(c: CorpusOverview): string {
   const lines = [
-    `${c.documents} files (${Object.entries(c.byStatus).map(([k, n]) => `${n} ${k}`).join(", ")}), ${c.chunks} chunks, ${formatBytes(c.totalBytes)}.`,
-    `By kind: ${Object.entries(c.byKind).map(([k, v]) => `${k} ${v.files} (${formatBytes(v.bytes)})`).join(", ") || "none"}.`,
+    `${c.documents} files (${Object.entries(c.byStatus)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ")}), ${c.chunks} chunks, ${formatBytes(c.totalBytes)}.`,
+    `By kind: ${
+      Object.entries(c.byKind)
+        .map(([k, v]) => `${k} ${v.files} (${formatBytes(v.bytes)})`)
+        .join(", ") || "none"
+    }.`,
   ];
-  if (c.largest.length > 0) lines.push(`Largest: ${c.largest.map((d) => `${d.path} (${formatBytes(d.size)})`).join(", ")}.`);
-  if (c.mostChunked.length > 0) lines.push(`Most chunks: ${c.mostChunked.map((d) => `${d.path} (${d.chunks})`).join(", ")}.`);
+  if (c.largest.length > 0)
+    lines.push(
+      `Largest: ${c.largest.map((d) => `${d.path} (${formatBytes(d.size)})`).join(", ")}.`,
+    );
+  if (c.mostChunked.length > 0)
+    lines.push(`Most chunks: ${c.mostChunked.map((d) => `${d.path} (${d.chunks})`).join(", ")}.`);
   if (c.failures.length > 0) {
     lines.push("Not indexed:");
     for (const f of c.failures) lines.push(`- ${f.path}: ${f.status}: ${f.reason}`);
@@ -106,17 +132,29 @@ export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs) {
   if (isGlob(args.path)) {
     const roots = args.root !== undefined ? [pickRoot(ctx.roots, args.root)] : ctx.roots;
     if (args.path.startsWith("/") || args.path.split("/").includes("..")) {
-      throw new DocindexError("OUTSIDE_ROOT", `glob '${args.path}' must be relative to a root, without '..'`);
+      throw new DocindexError(
+        "OUTSIDE_ROOT",
+        `glob '${args.path}' must be relative to a root, without '..'`,
+      );
     }
-    const docs = matchDocuments(await allDocuments(ctx.store, roots), args.path.replace(/^\.\//, ""));
-    if (docs.length === 0) throw new DocindexError("NOT_FOUND", `no indexed document matches '${args.path}'`);
+    const docs = matchDocuments(
+      await allDocuments(ctx.store, roots),
+      args.path.replace(/^\.\//, ""),
+    );
+    if (docs.length === 0)
+      throw new DocindexError("NOT_FOUND", `no indexed document matches '${args.path}'`);
     const set = await analyzeSet(ctx.store, args.path, docs);
     return toolResult({ scope: "set", set }, setText(set));
   }
   const { root, path } = confinePath(ctx.roots, args.path, args.root);
   const doc = await ctx.store.getDocument(root, path);
-  if (!doc) throw new DocindexError("NOT_FOUND", `'${path}' is not in the index (see \`inventory\`)`);
-  if (doc.status !== "indexed") throw new DocindexError("NOT_FOUND", `'${path}' was not indexed: ${doc.status}: ${doc.reason ?? ""}`);
+  if (!doc)
+    throw new DocindexError("NOT_FOUND", `'${path}' is not in the index (see \`inventory\`)`);
+  if (doc.status !== "indexed")
+    throw new DocindexError(
+      "NOT_FOUND",
+      `'${path}' was not indexed: ${doc.status}: ${doc.reason ?? ""}`,
+    );
   const document = await analyzeDocument(ctx.store, ctx.roots, doc);
   return toolResult({ scope: "document", document }, documentText(document));
 }
@@ -129,7 +167,7 @@ export function registerAnalyzeTool(server: McpServer, ctx: ServerContext): void
       description:
         "Computed facts about a document or a set of documents: outline (headings or pages), statistics " +
         "(words, lines, estimated tokens), key terms that set it apart from the rest of the index, related " +
-        "documents, and exact or near duplicates. Give a file path or a glob (\"docs/**/*.md\"); give no path " +
+        'documents, and exact or near duplicates. Give a file path or a glob ("docs/**/*.md"); give no path ' +
         "for an overview of the whole index (kinds, sizes, largest and most-chunked files, failures).",
       inputSchema: analyzeInput,
       outputSchema: analyzeOutput,

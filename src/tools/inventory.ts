@@ -16,11 +16,27 @@ import { iso, runTool, toolResult } from "./tool-kit.js";
 const STATUSES = ["indexed", "skipped", "failed"] as const;
 
 export const inventoryInput = {
-  status: z.array(z.enum(STATUSES)).optional().describe('Only files with these statuses, e.g. ["failed", "skipped"].'),
-  kind: z.array(z.enum(FILE_KINDS as [FileKind, ...FileKind[]])).optional().describe("Only these kinds of file."),
-  pathPrefix: z.string().max(1000).optional().describe('Only paths under this prefix, e.g. "docs/".'),
+  status: z
+    .array(z.enum(STATUSES))
+    .optional()
+    .describe('Only files with these statuses, e.g. ["failed", "skipped"].'),
+  kind: z
+    .array(z.enum(FILE_KINDS as [FileKind, ...FileKind[]]))
+    .optional()
+    .describe("Only these kinds of file."),
+  pathPrefix: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('Only paths under this prefix, e.g. "docs/".'),
   root: z.string().optional().describe("Only this root (absolute path or folder name)."),
-  limit: z.number().int().min(0).max(500).default(50).describe("Files per page (0-500, default 50; 0 = summary only)."),
+  limit: z
+    .number()
+    .int()
+    .min(0)
+    .max(500)
+    .default(50)
+    .describe("Files per page (0-500, default 50; 0 = summary only)."),
   cursor: z.string().max(2000).optional().describe("`nextCursor` from the previous page."),
   format: z
     .enum(["json", "markdown"])
@@ -48,14 +64,23 @@ export const inventoryOutput = {
     byKind: z.record(z.string(), z.number()),
     indexSizeBytes: z.number().optional(),
     lastIndexedAt: z.string().optional(),
-    watcher: z.object({ mode: z.string(), detail: z.string().optional(), events: z.number(), batches: z.number() }),
+    watcher: z.object({
+      mode: z.string(),
+      detail: z.string().optional(),
+      events: z.number(),
+      batches: z.number(),
+    }),
     embeddings: z.object({
       state: z.enum(["off", "starting", "ready", "unavailable"]),
       model: z.string().optional(),
       reason: z.string().optional(),
       pending: z.number().optional(),
     }),
-    jobs: z.object({ running: jobSchema.optional(), queued: z.number(), lastFinished: jobSchema.optional() }),
+    jobs: z.object({
+      running: jobSchema.optional(),
+      queued: z.number(),
+      lastFinished: jobSchema.optional(),
+    }),
   }),
   files: z.array(
     z.object({
@@ -91,7 +116,9 @@ export function publicJob(job: IndexJob) {
 export async function inventorySummary(ctx: ServerContext) {
   const stats = await ctx.store.stats();
   const running = ctx.jobs.active();
-  const lastFinished = ctx.jobs.list().find((job) => job.state === "done" || job.state === "failed");
+  const lastFinished = ctx.jobs
+    .list()
+    .find((job) => job.state === "done" || job.state === "failed");
   const watcher = ctx.watcherStatus();
   return {
     roots: ctx.roots,
@@ -101,8 +128,16 @@ export async function inventorySummary(ctx: ServerContext) {
     byKind: { ...stats.byKind } as Record<string, number>,
     indexSizeBytes: stats.sizeBytes,
     lastIndexedAt: iso(stats.lastIndexedAt),
-    watcher: { mode: watcher.mode, detail: watcher.detail, events: watcher.events, batches: watcher.batches },
-    embeddings: { ...ctx.vectors.status(), pending: ctx.vectors.enabled ? await ctx.store.countChunksWithoutVectors() : undefined },
+    watcher: {
+      mode: watcher.mode,
+      detail: watcher.detail,
+      events: watcher.events,
+      batches: watcher.batches,
+    },
+    embeddings: {
+      ...ctx.vectors.status(),
+      pending: ctx.vectors.enabled ? await ctx.store.countChunksWithoutVectors() : undefined,
+    },
     jobs: {
       running: running ? publicJob(running) : undefined,
       queued: ctx.jobs.pending(),
@@ -112,8 +147,12 @@ export async function inventorySummary(ctx: ServerContext) {
 }
 
 function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): string {
-  const status = Object.entries(summary.byStatus).map(([k, v]) => `${v} ${k}`).join(", ");
-  const kinds = Object.entries(summary.byKind).map(([k, v]) => `${k} ${v}`).join(", ");
+  const status = Object.entries(summary.byStatus)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
+  const kinds = Object.entries(summary.byKind)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   const lines = [
     `Index: ${summary.files} files (${status || "none"}), ${summary.chunks} chunks.`,
     `By kind: ${kinds || "none"}.`,
@@ -123,7 +162,9 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
   ];
   if (summary.jobs.running) {
     const p = summary.jobs.running.progress;
-    lines.push(`Indexing now (${summary.jobs.running.id}): ${p.done}/${p.total} files, ${p.scanned} scanned.`);
+    lines.push(
+      `Indexing now (${summary.jobs.running.id}): ${p.done}/${p.total} files, ${p.scanned} scanned.`,
+    );
   }
   return lines.join("\n");
 }
@@ -132,7 +173,8 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   if (args.format === "markdown") {
     const roots = args.root !== undefined ? [pickRoot(ctx.roots, args.root)] : ctx.roots;
     const parts: string[] = [];
-    for (const root of roots) parts.push(renderInventoryMarkdown(await buildRegistry(root, ctx.settings, ctx.store)));
+    for (const root of roots)
+      parts.push(renderInventoryMarkdown(await buildRegistry(root, ctx.settings, ctx.store)));
     const summary = await inventorySummary(ctx);
     return toolResult({ summary, files: [] }, parts.join("\n---\n\n"));
   }
@@ -143,7 +185,9 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   if (args.kind) filter.kinds = args.kind;
   const summary = await inventorySummary(ctx);
   const page =
-    args.limit > 0 ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit }) : { items: [] };
+    args.limit > 0
+      ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit })
+      : { items: [] };
   const files = page.items.map((doc) => ({
     path: doc.path,
     root: doc.root,
@@ -159,8 +203,12 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   if ("nextCursor" in page && page.nextCursor) structured.nextCursor = page.nextCursor;
   const lines = [summaryText(summary)];
   if (files.length > 0) {
-    lines.push("", `Files (${files.length}${structured.nextCursor ? ", more with nextCursor" : ""}):`);
-    for (const f of files) lines.push(`- ${f.path} [${f.kind}, ${f.status}${f.reason ? `: ${f.reason}` : ""}]`);
+    lines.push(
+      "",
+      `Files (${files.length}${structured.nextCursor ? ", more with nextCursor" : ""}):`,
+    );
+    for (const f of files)
+      lines.push(`- ${f.path} [${f.kind}, ${f.status}${f.reason ? `: ${f.reason}` : ""}]`);
   }
   return toolResult(structured, lines.join("\n"));
 }
@@ -174,7 +222,7 @@ export function registerInventoryTool(server: McpServer, ctx: ServerContext): vo
         "Summarise what is in the index (files by kind and status, chunks, index size, last indexing, watcher " +
         "and indexing-job state) and list files with their status and, for files not indexed, the reason " +
         "(encrypted, binary, too large, ...). Use it to check coverage and freshness, or to find files that " +
-        "failed. Filter by status, kind or path prefix; page with `cursor`. `format: \"markdown\"` gives a report.",
+        'failed. Filter by status, kind or path prefix; page with `cursor`. `format: "markdown"` gives a report.',
       inputSchema: inventoryInput,
       outputSchema: inventoryOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },

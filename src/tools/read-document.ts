@@ -11,15 +11,42 @@ import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
 
 export const readDocumentInput = {
-  path: z.string().min(1).max(4096).describe("Path of the file, relative to its root (as `search` returns it)."),
-  root: z.string().optional().describe("The root, when several are served (absolute path or folder name)."),
+  path: z
+    .string()
+    .min(1)
+    .max(4096)
+    .describe("Path of the file, relative to its root (as `search` returns it)."),
+  root: z
+    .string()
+    .optional()
+    .describe("The root, when several are served (absolute path or folder name)."),
   startLine: z.number().int().min(1).optional().describe("First line to return (1-based)."),
   endLine: z.number().int().min(1).optional().describe("Last line to return (inclusive)."),
   page: z.number().int().min(1).optional().describe("Only this page (PDF)."),
-  chunkId: z.string().max(200).optional().describe("A search hit's chunkId: return that passage and its neighbours."),
-  around: z.number().int().min(0).max(20).default(1).describe("With chunkId: passages to include on each side (default 1)."),
-  maxChars: z.number().int().min(200).max(200_000).default(20_000).describe("At most this many characters (default 20,000)."),
-  cursor: z.string().max(200).optional().describe("`nextCursor` from the previous call, to continue."),
+  chunkId: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("A search hit's chunkId: return that passage and its neighbours."),
+  around: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(1)
+    .describe("With chunkId: passages to include on each side (default 1)."),
+  maxChars: z
+    .number()
+    .int()
+    .min(200)
+    .max(200_000)
+    .default(20_000)
+    .describe("At most this many characters (default 20,000)."),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("`nextCursor` from the previous call, to continue."),
 };
 
 export const readDocumentOutput = {
@@ -28,7 +55,9 @@ export const readDocumentOutput = {
   kind: z.string(),
   title: z.string().optional(),
   pageCount: z.number().optional(),
-  totalChars: z.number().describe("length of the selection (the whole document if nothing was selected)"),
+  totalChars: z
+    .number()
+    .describe("length of the selection (the whole document if nothing was selected)"),
   offset: z.number().describe("offset of `text` within the selection"),
   text: z.string(),
   lines: z.object({ start: z.number(), end: z.number() }).optional(),
@@ -74,51 +103,92 @@ function decodeCursor(cursor: string): number {
   } catch {
     // fall through to the error below
   }
-  throw new DocindexError("USAGE", "cursor is not one that read_document returned; omit it to start from the beginning");
+  throw new DocindexError(
+    "USAGE",
+    "cursor is not one that read_document returned; omit it to start from the beginning",
+  );
 }
 
 export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
   const { root, path } = confinePath(ctx.roots, args.path, args.root);
   const doc = await ctx.store.getDocument(root, path);
   if (!doc) {
-    throw new DocindexError("NOT_FOUND", `'${path}' is not in the index (not found, ignored, or not indexed yet; see \`inventory\`)`);
+    throw new DocindexError(
+      "NOT_FOUND",
+      `'${path}' is not in the index (not found, ignored, or not indexed yet; see \`inventory\`)`,
+    );
   }
   if (doc.status !== "indexed") {
-    throw new DocindexError("NOT_FOUND", `'${path}' was not indexed: ${doc.status}: ${doc.reason ?? "no reason recorded"}`);
+    throw new DocindexError(
+      "NOT_FOUND",
+      `'${path}' was not indexed: ${doc.status}: ${doc.reason ?? "no reason recorded"}`,
+    );
   }
   const text = (await ctx.store.getDocumentText(root, path)) ?? "";
   const starts = lineStarts(text);
-  const selectors = [args.page !== undefined, args.chunkId !== undefined, args.startLine !== undefined || args.endLine !== undefined];
+  const selectors = [
+    args.page !== undefined,
+    args.chunkId !== undefined,
+    args.startLine !== undefined || args.endLine !== undefined,
+  ];
   if (selectors.filter(Boolean).length > 1) {
-    throw new DocindexError("USAGE", "give one of `page`, `chunkId` or `startLine`/`endLine`, not several");
+    throw new DocindexError(
+      "USAGE",
+      "give one of `page`, `chunkId` or `startLine`/`endLine`, not several",
+    );
   }
   let selection: Selection = { start: 0, end: text.length };
   if (args.page !== undefined) {
     const pages = (doc.sections ?? []).filter((s) => s.page === args.page);
     if (pages.length === 0) {
-      const count = doc.pageCount !== undefined ? `it has ${doc.pageCount} pages` : "it has no pages";
+      const count =
+        doc.pageCount !== undefined ? `it has ${doc.pageCount} pages` : "it has no pages";
       throw new DocindexError("USAGE", `page ${args.page} is not in '${path}' (${count})`);
     }
-    selection = { start: Math.min(...pages.map((s) => s.start)), end: Math.max(...pages.map((s) => s.end)), pages: { start: args.page, end: args.page } };
+    selection = {
+      start: Math.min(...pages.map((s) => s.start)),
+      end: Math.max(...pages.map((s) => s.end)),
+      pages: { start: args.page, end: args.page },
+    };
   } else if (args.chunkId !== undefined) {
     const chunks = await ctx.store.getChunks(root, path);
     const index = chunks.findIndex((c) => c.id === args.chunkId);
-    if (index < 0) throw new DocindexError("USAGE", `chunkId '${args.chunkId}' is not a passage of '${path}' (ids change when the file changes: search again)`);
+    if (index < 0)
+      throw new DocindexError(
+        "USAGE",
+        `chunkId '${args.chunkId}' is not a passage of '${path}' (ids change when the file changes: search again)`,
+      );
     const picked = chunks.slice(Math.max(0, index - args.around), index + args.around + 1);
     const joined = picked.map((c) => c.text).join("\n\n");
     const lineStartsOf = picked.map((c) => c.lineStart).filter((n): n is number => n !== undefined);
     const lineEndsOf = picked.map((c) => c.lineEnd).filter((n): n is number => n !== undefined);
     const pagesOf = picked.map((c) => c.page).filter((n): n is number => n !== undefined);
-    return respond(ctx, doc, joined, {
-      start: 0,
-      end: joined.length,
-      lines: lineStartsOf.length > 0 ? { start: Math.min(...lineStartsOf), end: Math.max(...lineEndsOf) } : undefined,
-      pages: pagesOf.length > 0 ? { start: Math.min(...pagesOf), end: Math.max(...pagesOf) } : undefined,
-    }, args);
+    return respond(
+      ctx,
+      doc,
+      joined,
+      {
+        start: 0,
+        end: joined.length,
+        lines:
+          lineStartsOf.length > 0
+            ? { start: Math.min(...lineStartsOf), end: Math.max(...lineEndsOf) }
+            : undefined,
+        pages:
+          pagesOf.length > 0
+            ? { start: Math.min(...pagesOf), end: Math.max(...pagesOf) }
+            : undefined,
+      },
+      args,
+    );
   } else if (args.startLine !== undefined || args.endLine !== undefined) {
     const first = args.startLine ?? 1;
     const last = Math.min(args.endLine ?? starts.length, starts.length);
-    if (first > starts.length) throw new DocindexError("USAGE", `startLine ${first} is past the end of '${path}' (${starts.length} lines)`);
+    if (first > starts.length)
+      throw new DocindexError(
+        "USAGE",
+        `startLine ${first} is past the end of '${path}' (${starts.length} lines)`,
+      );
     if (last < first) throw new DocindexError("USAGE", "endLine must not be before startLine");
     const end = last < starts.length ? starts[last]! - 1 : text.length;
     selection = { start: starts[first - 1]!, end, lines: { start: first, end: last } };
@@ -136,7 +206,8 @@ function respond(
 ) {
   const selected = text.slice(selection.start, selection.end);
   const offset = args.cursor !== undefined ? decodeCursor(args.cursor) : 0;
-  if (offset > selected.length) throw new DocindexError("USAGE", "cursor is past the end of the selection");
+  if (offset > selected.length)
+    throw new DocindexError("USAGE", "cursor is past the end of the selection");
   let end = Math.min(selected.length, offset + args.maxChars);
   // Cut at a line break when one is near, so a continuation starts on a fresh line.
   if (end < selected.length) {
@@ -155,13 +226,17 @@ function respond(
   if (doc.title) structured.title = doc.title;
   if (doc.pageCount !== undefined) structured.pageCount = doc.pageCount;
   if (starts && piece.length > 0) {
-    structured.lines = { start: lineOf(starts, selection.start + offset), end: lineOf(starts, selection.start + end - 1) };
+    structured.lines = {
+      start: lineOf(starts, selection.start + offset),
+      end: lineOf(starts, selection.start + end - 1),
+    };
   } else if (selection.lines) {
     structured.lines = selection.lines;
   }
   if (selection.pages) structured.pages = selection.pages;
   if (end < selected.length) structured.nextCursor = encodeCursor(end);
-  const header = `${doc.path}${structured.lines ? ` lines ${(structured.lines as Selection["lines"])!.start}-${(structured.lines as Selection["lines"])!.end}` : ""}` +
+  const header =
+    `${doc.path}${structured.lines ? ` lines ${(structured.lines as Selection["lines"])!.start}-${(structured.lines as Selection["lines"])!.end}` : ""}` +
     `${selection.pages ? ` page ${selection.pages.start}` : ""} (${piece.length} of ${selected.length} characters` +
     `${structured.nextCursor ? "; more with nextCursor" : ""}):`;
   return toolResult(structured, `${header}\n\n${piece}`);

@@ -19,8 +19,16 @@ export const reindexInput = {
     .optional()
     .describe("Only these files or folders (relative to their root). Default: every root."),
   root: z.string().optional().describe("Only this root (absolute path or folder name)."),
-  full: z.boolean().default(false).describe("Parse unchanged files again too (default false: only new and changed files)."),
-  wait: z.boolean().default(false).describe("Answer when the job is done, with progress notifications (default false: answer at once)."),
+  full: z
+    .boolean()
+    .default(false)
+    .describe("Parse unchanged files again too (default false: only new and changed files)."),
+  wait: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Answer when the job is done, with progress notifications (default false: answer at once).",
+    ),
 };
 
 const jobOutput = z.object({
@@ -34,15 +42,26 @@ const jobOutput = z.object({
   error: z.string().optional(),
   summary: z
     .object({
-      scanned: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), deleted: z.number(),
-      indexed: z.number(), skipped: z.number(), failed: z.number(), durationMs: z.number(),
+      scanned: z.number(),
+      added: z.number(),
+      changed: z.number(),
+      unchanged: z.number(),
+      deleted: z.number(),
+      indexed: z.number(),
+      skipped: z.number(),
+      failed: z.number(),
+      durationMs: z.number(),
     })
     .optional(),
 });
 
 export const reindexOutput = { jobId: z.string(), job: jobOutput };
 export const indexStatusInput = {
-  jobId: z.string().max(100).optional().describe("A job id from `reindex`. Default: every recent job."),
+  jobId: z
+    .string()
+    .max(100)
+    .optional()
+    .describe("A job id from `reindex`. Default: every recent job."),
 };
 export const indexStatusOutput = { jobs: z.array(jobOutput), queued: z.number() };
 
@@ -55,8 +74,15 @@ function describeJob(job: IndexJob) {
   return {
     ...base,
     summary: {
-      scanned: s.scanned, added: s.added, changed: s.changed, unchanged: s.unchanged, deleted: s.deleted,
-      indexed: s.indexed, skipped: s.skipped, failed: s.failed, durationMs: s.durationMs,
+      scanned: s.scanned,
+      added: s.added,
+      changed: s.changed,
+      unchanged: s.unchanged,
+      deleted: s.deleted,
+      indexed: s.indexed,
+      skipped: s.skipped,
+      failed: s.failed,
+      durationMs: s.durationMs,
     },
   };
 }
@@ -80,7 +106,11 @@ function requestFrom(ctx: ServerContext, args: ReindexArgs): JobRequest {
   const paths = new Map<string, Set<string>>();
   for (const input of args.paths) {
     const confined = confinePath(ctx.roots, input, root);
-    if (confined.path === "") throw new DocindexError("USAGE", `'${input}' is a root: leave out \`paths\` to reindex whole roots`);
+    if (confined.path === "")
+      throw new DocindexError(
+        "USAGE",
+        `'${input}' is a root: leave out \`paths\` to reindex whole roots`,
+      );
     const set = paths.get(confined.root) ?? new Set<string>();
     set.add(confined.path);
     paths.set(confined.root, set);
@@ -100,14 +130,22 @@ export function registerReindexTools(server: McpServer, ctx: ServerContext): voi
         "after changing settings or when `inventory` shows the watcher is off.",
       inputSchema: reindexInput,
       outputSchema: reindexOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
     },
     (args, extra) =>
       runTool(ctx, "reindex", async () => {
         const job = ctx.jobs.enqueue(requestFrom(ctx, args));
         if (!args.wait) {
           const described = describeJob(job);
-          return toolResult({ jobId: job.id, job: described }, `Queued ${jobLine(described)}. Follow it with index_status.`);
+          return toolResult(
+            { jobId: job.id, job: described },
+            `Queued ${jobLine(described)}. Follow it with index_status.`,
+          );
         }
         const token = extra._meta?.progressToken;
         const unsubscribe =
@@ -128,7 +166,9 @@ export function registerReindexTools(server: McpServer, ctx: ServerContext): voi
             : () => undefined;
         try {
           const abort = new Promise<never>((_, reject) =>
-            extra.signal.addEventListener("abort", () => reject(new DocindexError("USAGE", "cancelled by the client; the job goes on"))),
+            extra.signal.addEventListener("abort", () =>
+              reject(new DocindexError("USAGE", "cancelled by the client; the job goes on")),
+            ),
           );
           const finished = await Promise.race([ctx.jobs.wait(job.id), abort]);
           const described = describeJob(finished);
@@ -155,13 +195,18 @@ export function registerReindexTools(server: McpServer, ctx: ServerContext): voi
         let jobs: IndexJob[];
         if (args.jobId !== undefined) {
           const job = ctx.jobs.get(args.jobId);
-          if (!job) throw new DocindexError("NOT_FOUND", `no job '${args.jobId}' (only the last 50 jobs are kept)`);
+          if (!job)
+            throw new DocindexError(
+              "NOT_FOUND",
+              `no job '${args.jobId}' (only the last 50 jobs are kept)`,
+            );
           jobs = [job];
         } else {
           jobs = ctx.jobs.list().slice(0, 20);
         }
         const described = jobs.map(describeJob);
-        const text = described.length > 0 ? described.map(jobLine).join("\n") : "No indexing jobs yet.";
+        const text =
+          described.length > 0 ? described.map(jobLine).join("\n") : "No indexing jobs yet.";
         return toolResult({ jobs: described, queued: ctx.jobs.pending() }, text);
       }),
   );

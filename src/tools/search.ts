@@ -25,28 +25,65 @@ const resultSchema = z.object({
   lines: z.object({ start: z.number(), end: z.number() }).optional(),
   page: z.number().optional(),
   chunkId: z.string(),
-  matchedBy: z.array(z.enum(["lexical", "semantic"])).optional().describe("which rankings found it (hybrid)"),
+  matchedBy: z
+    .array(z.enum(["lexical", "semantic"]))
+    .optional()
+    .describe("which rankings found it (hybrid)"),
   text: z.string().optional().describe("the whole passage; present when maxTokens is given"),
 });
 
 export const searchInput = {
-  query: z.string().trim().min(1).max(2000).optional().describe("What to look for: words, an identifier, or a question."),
+  query: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe("What to look for: words, an identifier, or a question."),
   queries: z
     .array(z.string().trim().min(1).max(2000))
     .min(1)
     .max(10)
     .optional()
-    .describe("Several queries answered together (instead of `query`); results are fused across them."),
-  limit: z.number().int().min(1).max(100).default(10).describe("Results to return (1-100, default 10)."),
+    .describe(
+      "Several queries answered together (instead of `query`); results are fused across them.",
+    ),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe("Results to return (1-100, default 10)."),
   mode: z
     .enum(["lexical", "semantic", "hybrid"])
     .optional()
-    .describe("lexical = BM25 keywords; semantic and hybrid need an embedder. Default: hybrid when vectors exist, else lexical."),
-  path: z.string().max(1000).optional().describe('Only paths matching this glob, e.g. "docs/**/*.md".'),
-  pathPrefix: z.string().max(1000).optional().describe('Only paths under this prefix, e.g. "src/".'),
-  kind: z.array(z.enum(FILE_KINDS as [FileKind, ...FileKind[]])).optional().describe("Only these kinds of file."),
-  modifiedSince: z.string().max(64).optional().describe('Only files modified since a date ("2026-01-31") or an age ("7d", "12h").'),
-  root: z.string().optional().describe("Only this root (absolute path or folder name), when several are served."),
+    .describe(
+      "lexical = BM25 keywords; semantic and hybrid need an embedder. Default: hybrid when vectors exist, else lexical.",
+    ),
+  path: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('Only paths matching this glob, e.g. "docs/**/*.md".'),
+  pathPrefix: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('Only paths under this prefix, e.g. "src/".'),
+  kind: z
+    .array(z.enum(FILE_KINDS as [FileKind, ...FileKind[]]))
+    .optional()
+    .describe("Only these kinds of file."),
+  modifiedSince: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('Only files modified since a date ("2026-01-31") or an age ("7d", "12h").'),
+  root: z
+    .string()
+    .optional()
+    .describe("Only this root (absolute path or folder name), when several are served."),
   perDocument: z.boolean().default(true).describe("At most one passage per file (default true)."),
   maxTokens: z
     .number()
@@ -118,14 +155,22 @@ function filtersFrom(ctx: ServerContext, args: SearchArgs): SearchFilters {
   return filters;
 }
 
-function renderText(mode: string, results: Result[], notice: string | undefined, several: boolean, empty: string): string {
+function renderText(
+  mode: string,
+  results: Result[],
+  notice: string | undefined,
+  several: boolean,
+  empty: string,
+): string {
   const lines: string[] = [];
   if (notice) lines.push(`Note: ${notice}`);
   if (results.length === 0) {
     lines.push(empty);
     return lines.join("\n");
   }
-  lines.push(`${results.length} result${results.length === 1 ? "" : "s"} (${mode}${several ? ", fused across queries" : ""}):`);
+  lines.push(
+    `${results.length} result${results.length === 1 ? "" : "s"} (${mode}${several ? ", fused across queries" : ""}):`,
+  );
   results.forEach((r, i) => {
     const heading = r.headingPath.length > 0 ? ` — ${r.headingPath.join(" > ")}` : "";
     lines.push(`${i + 1}. ${citation(r)}${heading} (score ${r.score})`);
@@ -137,7 +182,10 @@ function renderText(mode: string, results: Result[], notice: string | undefined,
 export async function searchTool(ctx: ServerContext, args: SearchArgs) {
   const queries = args.queries ?? (args.query !== undefined ? [args.query] : []);
   if (queries.length === 0) {
-    throw new DocindexError("USAGE", "search needs `query` (a string), or `queries` (a list of strings)");
+    throw new DocindexError(
+      "USAGE",
+      "search needs `query` (a string), or `queries` (a list of strings)",
+    );
   }
   if (args.query !== undefined && args.queries !== undefined) {
     throw new DocindexError("USAGE", "give either `query` or `queries`, not both");
@@ -157,7 +205,8 @@ export async function searchTool(ctx: ServerContext, args: SearchArgs) {
   const several = answers.length > 1;
   let results: Result[] = several ? fuse(answers, args.limit) : answers[0]!.results;
   let truncated: boolean | undefined;
-  if (args.maxTokens !== undefined) ({ results, truncated } = await packIntoBudget(ctx, results, args.maxTokens));
+  if (args.maxTokens !== undefined)
+    ({ results, truncated } = await packIntoBudget(ctx, results, args.maxTokens));
   const { mode, notice } = answers[0]!;
   const stats = await ctx.store.stats();
   const empty =

@@ -32,7 +32,11 @@ export async function runTool(
     return result;
   } catch (error) {
     if (isDocindexError(error) || error instanceof StoreError) {
-      log.info("tool call refused", { ms: Date.now() - started, code: error.code, error: error.message });
+      log.info("tool call refused", {
+        ms: Date.now() - started,
+        code: error.code,
+        error: error.message,
+      });
       return toolError(error.message);
     }
     log.error("tool call failed", { ms: Date.now() - started, error: describeError(error) });

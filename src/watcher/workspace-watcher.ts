@@ -67,7 +67,13 @@ export class WorkspaceWatcher {
   private readonly state: WatcherStatus;
 
   constructor(options: WatcherOptions) {
-    this.options = { debounceMs: 100, maxWaitMs: 1000, rescanIntervalMs: 60_000, pollIntervalMs: 1000, ...options };
+    this.options = {
+      debounceMs: 100,
+      maxWaitMs: 1000,
+      rescanIntervalMs: 60_000,
+      pollIntervalMs: 1000,
+      ...options,
+    };
     this.state = { mode: "starting", roots: options.roots, events: 0, batches: 0 };
   }
 
@@ -102,7 +108,9 @@ export class WorkspaceWatcher {
     if (rescan.length > 0) {
       const job = this.options.jobs.enqueue({ kind: "watch", roots: rescan });
       // Rebuild the watch once the rescan has run, so newly visible folders are watched too.
-      void this.options.jobs.wait(job.id).then(() => Promise.all(rescan.map((root) => this.rewatch(root))));
+      void this.options.jobs
+        .wait(job.id)
+        .then(() => Promise.all(rescan.map((root) => this.rewatch(root))));
     }
     if (batch.paths.size > 0) this.options.jobs.enqueue({ kind: "watch", paths: batch.paths });
   }
@@ -156,7 +164,11 @@ export class WorkspaceWatcher {
     const rel = toPosix(relative(root, absPath));
     if (rel === "" || rel.startsWith("..")) return;
     this.state.events++;
-    const batch = (this.batch ??= { paths: new Map(), rescanRoots: new Set(), firstEventAt: Date.now() });
+    const batch = (this.batch ??= {
+      paths: new Map(),
+      rescanRoots: new Set(),
+      firstEventAt: Date.now(),
+    });
     if (basename(rel) === ".gitignore") {
       void this.options.matchers.invalidate(root, rel);
       batch.rescanRoots.add(root);
@@ -172,7 +184,10 @@ export class WorkspaceWatcher {
   private schedule(batch: PendingBatch): void {
     clearTimeout(this.timer);
     const untilMaxWait = batch.firstEventAt + this.options.maxWaitMs - Date.now();
-    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.options.debounceMs, untilMaxWait)));
+    this.timer = setTimeout(
+      () => this.flush(),
+      Math.max(0, Math.min(this.options.debounceMs, untilMaxWait)),
+    );
   }
 
   /** Public for the fallback test: chokidar reports watch failures (ENOSPC, EMFILE) through this path. */
@@ -183,7 +198,10 @@ export class WorkspaceWatcher {
     this.watchers.delete(root);
     await old?.close().catch(() => undefined);
     if (!wasPolling) {
-      this.options.log.warn("file watching failed; falling back to polling", { root, error: reason });
+      this.options.log.warn("file watching failed; falling back to polling", {
+        root,
+        error: reason,
+      });
       this.state.mode = "polling";
       this.state.detail = `watching failed (${reason}); polling every ${this.options.pollIntervalMs / 1000} s`;
       try {

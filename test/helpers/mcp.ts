@@ -15,7 +15,10 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
-export async function connectStdio(args: string[], env: Record<string, string> = {}): Promise<StdioSession> {
+export async function connectStdio(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<StdioSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI_PATH, "serve", ...args],
@@ -38,7 +41,10 @@ export interface HttpServerProcess {
 }
 
 /** Starts `docindex serve --http 127.0.0.1:0 ...` and waits for the address it prints. */
-export async function startHttpServerProcess(args: string[], env: Record<string, string> = {}): Promise<HttpServerProcess> {
+export async function startHttpServerProcess(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<HttpServerProcess> {
   const child = spawn(process.execPath, [CLI_PATH, "serve", "--http", "127.0.0.1:0", ...args], {
     env: { ...process.env, DOCINDEX_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,7 +85,11 @@ export async function connectHttp(url: string, token?: string): Promise<Client> 
   return client;
 }
 
-export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallToolResult> {
   return (await client.callTool({ name, arguments: args })) as CallToolResult;
 }
 
@@ -88,7 +98,11 @@ export function textOf(result: CallToolResult): string {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { copyInto, makeTempDir, removeDir, SHARED_DOCS, writeTree } from "../helpers/tree.js";
 
-const FILLER = "This sentence only makes the section long enough to be a passage of its own. ".repeat(8).trim();
+const FILLER = "This sentence only makes the section long enough to be a passage of its own. "
+  .repeat(8)
+  .trim();
 
 interface JsonResult {
   path: string;
@@ -26,8 +28,14 @@ function reindexJson(root: string, extra: string[] = []) {
   const result = runCli(["reindex", root, "--json", ...extra]);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as {
-    scanned: number; added: number; changed: number; unchanged: number; deleted: number;
-    indexed: number; skipped: number; failed: number;
+    scanned: number;
+    added: number;
+    changed: number;
+    unchanged: number;
+    deleted: number;
+    indexed: number;
+    skipped: number;
+    failed: number;
     problems: { path: string; status: string; reason: string }[];
   };
 }
@@ -52,7 +60,11 @@ describe("docindex reindex and search on a mixed folder", () => {
       "image.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
     });
     copyInto(root, "papers/cweb.pdf", join(SHARED_DOCS, "pdf/pdfbox__input__cweb.pdf"));
-    copyInto(root, "papers/locked.pdf", join(SHARED_DOCS, "pdf/pypdf__crazyones-encrypted-256.pdf"));
+    copyInto(
+      root,
+      "papers/locked.pdf",
+      join(SHARED_DOCS, "pdf/pypdf__crazyones-encrypted-256.pdf"),
+    );
     copyInto(root, "word/sample.docx", join(SHARED_DOCS, "docx/docx4j__sample-docx.docx"));
   });
 
@@ -96,9 +108,15 @@ describe("docindex reindex and search on a mixed folder", () => {
   });
 
   it("filters by path glob, prefix and kind", () => {
-    expect(searchJson(root, "zebracorn flamingo", ["--path", "**/*.txt"]).map((r) => r.path)).toEqual(["notes.txt"]);
-    expect(searchJson(root, "zebracorn flamingo", ["--prefix", "docs/"]).map((r) => r.path)).toEqual(["docs/guide.md"]);
-    expect(searchJson(root, "zebracorn flamingo", ["--kind", "text"]).map((r) => r.path)).toEqual(["notes.txt"]);
+    expect(
+      searchJson(root, "zebracorn flamingo", ["--path", "**/*.txt"]).map((r) => r.path),
+    ).toEqual(["notes.txt"]);
+    expect(
+      searchJson(root, "zebracorn flamingo", ["--prefix", "docs/"]).map((r) => r.path),
+    ).toEqual(["docs/guide.md"]);
+    expect(searchJson(root, "zebracorn flamingo", ["--kind", "text"]).map((r) => r.path)).toEqual([
+      "notes.txt",
+    ]);
   });
 
   it("prints readable results without --json", () => {

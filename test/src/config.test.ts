@@ -48,7 +48,10 @@ describe("settings: mcp.json < .env < environment < flags", () => {
   it("resolves relative paths in a config file from the file's folder", () => {
     const cwd = temp();
     const elsewhere = temp();
-    writeFileSync(join(elsewhere, "conf.json"), JSON.stringify({ docindex: { roots: ["."], indexDir: "idx" } }));
+    writeFileSync(
+      join(elsewhere, "conf.json"),
+      JSON.stringify({ docindex: { roots: ["."], indexDir: "idx" } }),
+    );
     const { settings } = loadSettings({ cwd, env: {}, configPath: join(elsewhere, "conf.json") });
     expect(settings.roots).toEqual([elsewhere]);
     expect(settings.indexDir).toBe(join(elsewhere, "idx"));

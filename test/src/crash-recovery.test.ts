@@ -17,7 +17,10 @@ beforeAll(() => {
   root = makeTempDir();
   const files: Record<string, string> = {};
   for (let i = 0; i < FILES; i++) {
-    const body = Array.from({ length: 40 }, (_, line) => `Line ${line} of note ${i} mentions token${i}x${line}.`);
+    const body = Array.from(
+      { length: 40 },
+      (_, line) => `Line ${line} of note ${i} mentions token${i}x${line}.`,
+    );
     files[`notes/${String(i).padStart(5, "0")}.md`] = `# Note ${i}\n\n${body.join("\n\n")}\n`;
   }
   writeTree(root, files);
@@ -82,7 +85,11 @@ describe("kill -9 during reindex", () => {
 
     const again = runCli(["reindex", root, "--json"]);
     expect(again.code, again.stderr).toBe(0);
-    const summary = JSON.parse(again.stdout) as { added: number; unchanged: number; totals: { documents: number } };
+    const summary = JSON.parse(again.stdout) as {
+      added: number;
+      unchanged: number;
+      totals: { documents: number };
+    };
     expect(summary.totals.documents).toBe(FILES);
     expect(summary.added + summary.unchanged).toBe(FILES);
     expect(summary.added).toBe(FILES - before);

@@ -27,9 +27,13 @@ beforeAll(() => {
   // The shared folder is read-only: the index and the inventory go to the scratch folder.
   const reindex = runCli(["reindex", SHARED_DOCS, "--index", index, "--json"], { cwd: scratch });
   expect(reindex.code, reindex.stderr).toBe(0);
-  const inventory = runCli(["inventory", SHARED_DOCS, "--index", index, "--out", scratch], { cwd: scratch });
+  const inventory = runCli(["inventory", SHARED_DOCS, "--index", index, "--out", scratch], {
+    cwd: scratch,
+  });
   expect(inventory.code, inventory.stderr).toBe(0);
-  const registry = JSON.parse(readFileSync(join(scratch, "file_registry.json"), "utf8")) as { files: Row[] };
+  const registry = JSON.parse(readFileSync(join(scratch, "file_registry.json"), "utf8")) as {
+    files: Row[];
+  };
   rows = new Map(registry.files.map((row) => [row.path, row]));
 }, 180_000);
 
@@ -61,14 +65,18 @@ describe("real-world documents", () => {
   it.skipIf(!hasPdftotext)("indexes nearly every PDF from which pdftotext extracts text", () => {
     const withText: string[] = [];
     for (const path of filesOf("pdf")) {
-      const result = spawnSync("pdftotext", ["-q", join(SHARED_DOCS, path), "-"], { encoding: "utf8" });
+      const result = spawnSync("pdftotext", ["-q", join(SHARED_DOCS, path), "-"], {
+        encoding: "utf8",
+      });
       const words = (result.stdout ?? "").match(/\p{L}{3,}/gu) ?? [];
       if (result.status === 0 && words.length >= 5) withText.push(path);
     }
     expect(withText.length).toBeGreaterThan(10);
     const missed = withText.filter((p) => rows.get(p)?.status !== "indexed");
     // "Nearly every": at most one in twenty may be lost to a parser difference.
-    expect(missed.length, `not indexed: ${missed.join(", ")}`).toBeLessThanOrEqual(Math.floor(withText.length / 20));
+    expect(missed.length, `not indexed: ${missed.join(", ")}`).toBeLessThanOrEqual(
+      Math.floor(withText.length / 20),
+    );
   });
 
   it("reports encrypted PDFs as needing a password, not as corrupt", () => {
@@ -76,7 +84,9 @@ describe("real-world documents", () => {
       file: string;
       tags: string[];
     }[];
-    const locked = manifest.filter((m) => m.tags.includes("needs_password")).map((m) => `pdf/${m.file}`);
+    const locked = manifest
+      .filter((m) => m.tags.includes("needs_password"))
+      .map((m) => `pdf/${m.file}`);
     expect(locked.length).toBeGreaterThan(0);
     for (const path of locked) {
       const row = rows.get(path)!;

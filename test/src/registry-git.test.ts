@@ -29,25 +29,51 @@ afterAll(() => removeDir(scratch));
 
 function gitOracle(tree: string, name: string): string[] {
   const gitDir = join(scratch, `${name}.git`);
-  execFileSync("git", ["init", "-q", "--bare", gitDir], { env: { ...process.env, ...isolatedEnv } });
+  execFileSync("git", ["init", "-q", "--bare", gitDir], {
+    env: { ...process.env, ...isolatedEnv },
+  });
   const ownExclude = join(tree, ".git/info/exclude");
   if (existsSync(ownExclude)) copyFileSync(ownExclude, join(gitDir, "info/exclude"));
   const out = execFileSync(
     "git",
-    ["--git-dir", gitDir, "--work-tree", tree, "-c", "core.bare=false", "ls-files", "--others", "--exclude-standard", "-z"],
+    [
+      "--git-dir",
+      gitDir,
+      "--work-tree",
+      tree,
+      "-c",
+      "core.bare=false",
+      "ls-files",
+      "--others",
+      "--exclude-standard",
+      "-z",
+    ],
     { cwd: tree, env: { ...process.env, ...isolatedEnv }, maxBuffer: 64 * 1024 * 1024 },
   ).toString("utf8");
-  return out.split("\0").filter((p) => p !== "").sort();
+  return out
+    .split("\0")
+    .filter((p) => p !== "")
+    .sort();
 }
 
 function registryPaths(tree: string, name: string): string[] {
   const out = join(scratch, `${name}-out`);
   const result = runCli(
-    ["inventory", tree, "--no-default-excludes", "--out", out, "--index", join(scratch, `${name}-index`)],
+    [
+      "inventory",
+      tree,
+      "--no-default-excludes",
+      "--out",
+      out,
+      "--index",
+      join(scratch, `${name}-index`),
+    ],
     { env: isolatedEnv, cwd: scratch },
   );
   expect(result.code, result.stderr).toBe(0);
-  const registry = JSON.parse(readFileSync(join(out, "file_registry.json"), "utf8")) as { files: { path: string }[] };
+  const registry = JSON.parse(readFileSync(join(out, "file_registry.json"), "utf8")) as {
+    files: { path: string }[];
+  };
   return registry.files.map((f) => f.path).sort();
 }
 

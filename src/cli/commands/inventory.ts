@@ -32,7 +32,10 @@ export async function runInventory(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.positionals.length > 1) {
-    throw new DocindexError("USAGE", "docindex inventory: takes one DIR at most (see `docindex inventory --help`)");
+    throw new DocindexError(
+      "USAGE",
+      "docindex inventory: takes one DIR at most (see `docindex inventory --help`)",
+    );
   }
   assertFolders("inventory", parsed.positionals);
   const { settings } = settingsFromFlags("inventory", parsed, parsed.positionals);
@@ -45,13 +48,22 @@ export async function runInventory(argv: string[]): Promise<number> {
   try {
     for (const rootArg of settings.roots) {
       const root = resolveRoot(rootArg);
-      const written = await writeInventory(root, settings, store, out !== undefined ? resolve(out) : root);
+      const written = await writeInventory(
+        root,
+        settings,
+        store,
+        out !== undefined ? resolve(out) : root,
+      );
       if (parsed.values.json === true) {
         process.stdout.write(JSON.stringify(written.registry, null, 2) + "\n");
       } else {
         const counts = new Map<string, number>();
-        for (const f of written.registry.files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
-        const summary = [...counts.entries()].sort().map(([s, n]) => `${n} ${s}`).join(", ");
+        for (const f of written.registry.files)
+          counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
+        const summary = [...counts.entries()]
+          .sort()
+          .map(([s, n]) => `${n} ${s}`)
+          .join(", ");
         process.stdout.write(
           `${written.registry.files.length} files (${summary || "none"})\n` +
             `wrote ${written.registryPath}\nwrote ${written.markdownPath}\n`,

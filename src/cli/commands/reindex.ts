@@ -26,8 +26,10 @@ ${SETTINGS_HELP}`;
 export function assertFolders(command: string, dirs: string[]): void {
   for (const dir of dirs) {
     const abs = resolve(dir);
-    if (!existsSync(abs)) throw new DocindexError("NOT_FOUND", `docindex ${command}: folder not found: ${dir}`);
-    if (!statSync(abs).isDirectory()) throw new DocindexError("USAGE", `docindex ${command}: not a folder: ${dir}`);
+    if (!existsSync(abs))
+      throw new DocindexError("NOT_FOUND", `docindex ${command}: folder not found: ${dir}`);
+    if (!statSync(abs).isDirectory())
+      throw new DocindexError("USAGE", `docindex ${command}: not a folder: ${dir}`);
   }
 }
 
@@ -46,7 +48,9 @@ function formatSummary(summary: ReindexSummary): string {
   if (e) {
     lines.push(
       `Embeddings: ${e.embedded} chunks embedded (${e.fromCache} from the cache, ${e.providerInputs} sent to the embedder), ${e.pending} waiting` +
-        (e.error ? ` — ${e.error}; they are embedded on the next run once the embedder answers.` : "."),
+        (e.error
+          ? ` — ${e.error}; they are embedded on the next run once the embedder answers.`
+          : "."),
     );
   }
   const shown = summary.problems.slice(0, 20);
@@ -54,7 +58,9 @@ function formatSummary(summary: ReindexSummary): string {
     lines.push("Not indexed in this run:");
     for (const p of shown) lines.push(`  ${p.status.padEnd(7)} ${p.path}: ${p.reason}`);
     if (summary.problems.length > shown.length) {
-      lines.push(`  … and ${summary.problems.length - shown.length} more (docindex inventory lists them all)`);
+      lines.push(
+        `  … and ${summary.problems.length - shown.length} more (docindex inventory lists them all)`,
+      );
     }
   }
   return lines.join("\n");

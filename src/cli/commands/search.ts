@@ -52,16 +52,26 @@ export async function runSearch(argv: string[]): Promise<number> {
     return 0;
   }
   const query = parsed.positionals.join(" ").trim();
-  if (query === "") throw new DocindexError("USAGE", "docindex search: QUERY is missing (see `docindex search --help`)");
+  if (query === "")
+    throw new DocindexError(
+      "USAGE",
+      "docindex search: QUERY is missing (see `docindex search --help`)",
+    );
   const limit = numberFlag("search", values, "limit", { min: 1, max: 100, integer: true }) ?? 10;
   const mode = stringFlag(values, "mode") as SearchMode | undefined;
   if (mode !== undefined && !MODES.includes(mode)) {
-    throw new DocindexError("USAGE", `docindex search: --mode must be one of ${MODES.join(", ")}, got '${mode}'`);
+    throw new DocindexError(
+      "USAGE",
+      `docindex search: --mode must be one of ${MODES.join(", ")}, got '${mode}'`,
+    );
   }
   const kinds = (values.kind as string[] | undefined) ?? [];
   for (const kind of kinds) {
     if (!FILE_KINDS.includes(kind as FileKind)) {
-      throw new DocindexError("USAGE", `docindex search: --kind must be one of ${FILE_KINDS.join(", ")}, got '${kind}'`);
+      throw new DocindexError(
+        "USAGE",
+        `docindex search: --kind must be one of ${FILE_KINDS.join(", ")}, got '${kind}'`,
+      );
     }
   }
   const rootFlag = stringFlag(values, "root");
@@ -77,7 +87,11 @@ export async function runSearch(argv: string[]): Promise<number> {
   if (since !== undefined) filters.modifiedSinceMs = parseSince(since, "docindex search: --since");
 
   const store = await openStore(settings, { create: false });
-  const vectors = VectorIndexer.create(settings, store, createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") }));
+  const vectors = VectorIndexer.create(
+    settings,
+    store,
+    createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") }),
+  );
   try {
     const answer = await runSearchQuery(
       store,
@@ -86,7 +100,10 @@ export async function runSearch(argv: string[]): Promise<number> {
       { rrfK: settings.rrfK, candidates: settings.hybridCandidates },
     );
     if (answer.notice) process.stderr.write(`docindex search: ${answer.notice}\n`);
-    const output = values.json === true ? JSON.stringify(answer, null, 2) : formatResultsText(answer.results, query);
+    const output =
+      values.json === true
+        ? JSON.stringify(answer, null, 2)
+        : formatResultsText(answer.results, query);
     process.stdout.write(output + "\n");
     return 0;
   } finally {

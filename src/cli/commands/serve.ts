@@ -32,7 +32,10 @@ export function parseHttpAddress(value: string): { host: string; port: number } 
   const match = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(value.trim());
   const port = match ? Number(match[2]) : NaN;
   if (!match || port > 65535) {
-    throw new DocindexError("USAGE", `docindex serve: --http must be PORT or HOST:PORT (e.g. 127.0.0.1:8765), got '${value}'`);
+    throw new DocindexError(
+      "USAGE",
+      `docindex serve: --http must be PORT or HOST:PORT (e.g. 127.0.0.1:8765), got '${value}'`,
+    );
   }
   const host = (match[1] ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1");
   return { host, port };
@@ -52,7 +55,10 @@ export async function runServe(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.positionals.length > 0) {
-    throw new DocindexError("USAGE", `docindex serve: unexpected argument '${parsed.positionals[0]}' (use --root DIR)`);
+    throw new DocindexError(
+      "USAGE",
+      `docindex serve: unexpected argument '${parsed.positionals[0]}' (use --root DIR)`,
+    );
   }
   const rootFlags = (parsed.values.root as string[] | undefined) ?? [];
   assertFolders("serve", rootFlags);
@@ -70,7 +76,11 @@ export async function runServe(argv: string[]): Promise<number> {
     fields: { component: "server" },
     onRecord: (record) => forwarder.forward(record),
   });
-  const ctx = await createServerContext({ settings, log, watch: parsed.values["no-watch"] !== true });
+  const ctx = await createServerContext({
+    settings,
+    log,
+    watch: parsed.values["no-watch"] !== true,
+  });
   // Tools answer from the existing index at once; changes made while the server was down
   // are picked up by this scan in the background.
   ctx.jobs.enqueue({ kind: "catch-up", roots: ctx.roots });
@@ -82,7 +92,9 @@ export async function runServe(argv: string[]): Promise<number> {
       token,
       allowedOrigins: (parsed.values["allow-origin"] as string[] | undefined) ?? [],
     });
-    process.stderr.write(`docindex: serving MCP at ${running.url}${token ? " (bearer token required)" : ""}\n`);
+    process.stderr.write(
+      `docindex: serving MCP at ${running.url}${token ? " (bearer token required)" : ""}\n`,
+    );
     stop = () => running.close();
   } else {
     const server = createMcpServer(ctx);

@@ -8,7 +8,13 @@ import { realpathSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_PATH, runCli } from "../../helpers/cli.js";
-import { callTool, connectStdio, eventually, textOf, type StdioSession } from "../../helpers/mcp.js";
+import {
+  callTool,
+  connectStdio,
+  eventually,
+  textOf,
+  type StdioSession,
+} from "../../helpers/mcp.js";
 import { copyInto, makeTempDir, removeDir, SHARED_DOCS, writeTree } from "../../helpers/tree.js";
 
 let root: string;
@@ -20,7 +26,9 @@ beforeAll(async () => {
   outside = makeTempDir();
   writeTree(outside, { "secret.txt": "outside the root: do not read\n" });
   // Sections over a quarter of the chunk budget stay chunks of their own (smaller ones merge).
-  const filler = "This sentence only makes the section long enough to be a passage of its own. ".repeat(8).trim();
+  const filler = "This sentence only makes the section long enough to be a passage of its own. "
+    .repeat(8)
+    .trim();
   const guide = `# Guide\n\nThe guide explains everything. ${filler}\n\n## Installing\n\nRun the quokka installer. ${filler}\n\n## Configuring\n\nSet the quokka level in settings. ${filler}\n`;
   writeTree(root, {
     "docs/guide.md": guide,
@@ -44,7 +52,14 @@ describe("MCP over stdio", () => {
   it("lists the tools with descriptions and schemas", async () => {
     const { tools } = await session.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual(["analyze", "index_status", "inventory", "read_document", "reindex", "search"]);
+    expect(names).toEqual([
+      "analyze",
+      "index_status",
+      "inventory",
+      "read_document",
+      "reindex",
+      "search",
+    ]);
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(80);
       expect(tool.inputSchema.type).toBe("object");
@@ -55,9 +70,15 @@ describe("MCP over stdio", () => {
   });
 
   it("search answers with structured, citable results and the same as text", async () => {
-    const result = await callTool(session.client, "search", { query: "quokka installer", limit: 5 });
+    const result = await callTool(session.client, "search", {
+      query: "quokka installer",
+      limit: 5,
+    });
     expect(result.isError).toBeFalsy();
-    const structured = result.structuredContent as { mode: string; results: { path: string; lines?: unknown; headingPath: string[]; root: string }[] };
+    const structured = result.structuredContent as {
+      mode: string;
+      results: { path: string; lines?: unknown; headingPath: string[]; root: string }[];
+    };
     expect(structured.mode).toBe("lexical");
     expect(structured.results[0]!.path).toMatch(/^docs\/(guide|copy)\.md$/);
     expect(structured.results[0]!.headingPath).toEqual(["Guide", "Installing"]);
@@ -67,21 +88,36 @@ describe("MCP over stdio", () => {
   });
 
   it("search takes several queries at once, filters, a token budget, and explains missing modes", async () => {
-    const several = await callTool(session.client, "search", { queries: ["launch_quokka", "harbour renovation"] });
-    const s = several.structuredContent as { results: { path: string }[]; searches: { query: string; results: unknown[] }[] };
+    const several = await callTool(session.client, "search", {
+      queries: ["launch_quokka", "harbour renovation"],
+    });
+    const s = several.structuredContent as {
+      results: { path: string }[];
+      searches: { query: string; results: unknown[] }[];
+    };
     expect(s.searches).toHaveLength(2);
-    expect(s.results.map((r) => r.path)).toEqual(expect.arrayContaining(["src/main.py", "notes.txt"]));
+    expect(s.results.map((r) => r.path)).toEqual(
+      expect.arrayContaining(["src/main.py", "notes.txt"]),
+    );
 
     const filtered = await callTool(session.client, "search", { query: "quokka", kind: ["code"] });
-    expect((filtered.structuredContent as { results: { path: string }[] }).results.map((r) => r.path)).toEqual(["src/main.py"]);
+    expect(
+      (filtered.structuredContent as { results: { path: string }[] }).results.map((r) => r.path),
+    ).toEqual(["src/main.py"]);
 
-    const budget = await callTool(session.client, "search", { query: "quokka guide", maxTokens: 60 });
+    const budget = await callTool(session.client, "search", {
+      query: "quokka guide",
+      maxTokens: 60,
+    });
     const b = budget.structuredContent as { results: { text?: string }[]; truncated: boolean };
     expect(b.results).toHaveLength(1);
     expect(b.results[0]!.text).toContain("quokka");
     expect(b.truncated).toBe(true);
 
-    const semantic = await callTool(session.client, "search", { query: "quokka", mode: "semantic" });
+    const semantic = await callTool(session.client, "search", {
+      query: "quokka",
+      mode: "semantic",
+    });
     expect(semantic.isError).toBeFalsy();
     expect((semantic.structuredContent as { notice: string }).notice).toMatch(/embedder/);
 
@@ -92,13 +128,19 @@ describe("MCP over stdio", () => {
 
   it("inventory summarises the index and lists files with reasons, page by page", async () => {
     const result = await callTool(session.client, "inventory", {});
-    const inv = result.structuredContent as { summary: { files: number; byStatus: Record<string, number>; watcher: { mode: string } }; files: { path: string }[] };
+    const inv = result.structuredContent as {
+      summary: { files: number; byStatus: Record<string, number>; watcher: { mode: string } };
+      files: { path: string }[];
+    };
     expect(inv.summary.files).toBe(5);
     expect(inv.summary.watcher.mode).toBe("off");
     const first = await callTool(session.client, "inventory", { limit: 2 });
     const page1 = first.structuredContent as { files: { path: string }[]; nextCursor: string };
     expect(page1.files).toHaveLength(2);
-    const second = await callTool(session.client, "inventory", { limit: 2, cursor: page1.nextCursor });
+    const second = await callTool(session.client, "inventory", {
+      limit: 2,
+      cursor: page1.nextCursor,
+    });
     const page2 = second.structuredContent as { files: { path: string }[] };
     expect(page2.files[0]!.path > page1.files[1]!.path).toBe(true);
     const markdown = await callTool(session.client, "inventory", { format: "markdown" });
@@ -108,7 +150,8 @@ describe("MCP over stdio", () => {
   it("analyze gives an outline, statistics, key terms, related files and duplicates", async () => {
     const result = await callTool(session.client, "analyze", { path: "docs/guide.md" });
     expect(result.isError).toBeFalsy();
-    const doc = (result.structuredContent as { scope: string; document: Record<string, unknown> }).document as {
+    const doc = (result.structuredContent as { scope: string; document: Record<string, unknown> })
+      .document as {
       outline: { title: string; level: number }[];
       statistics: { words: number; lines: number };
       keyTerms: { term: string }[];
@@ -117,10 +160,14 @@ describe("MCP over stdio", () => {
     expect(doc.outline.map((o) => o.title)).toEqual(["Guide", "Installing", "Configuring"]);
     expect(doc.statistics.words).toBe(17 + 3 * 8 * 15);
     expect(doc.keyTerms.map((t) => t.term)).toContain("quokka");
-    expect(doc.duplicates).toEqual([expect.objectContaining({ path: "docs/copy.md", kind: "exact" })]);
+    expect(doc.duplicates).toEqual([
+      expect.objectContaining({ path: "docs/copy.md", kind: "exact" }),
+    ]);
 
     const pdf = await callTool(session.client, "analyze", { path: "papers/cweb.pdf" });
-    const pdfDoc = (pdf.structuredContent as { document: { outline: { page?: number }[]; pageCount: number } }).document;
+    const pdfDoc = (
+      pdf.structuredContent as { document: { outline: { page?: number }[]; pageCount: number } }
+    ).document;
     expect(pdfDoc.pageCount).toBeGreaterThan(1);
     expect(pdfDoc.outline[0]!.page).toBe(1);
 
@@ -131,17 +178,41 @@ describe("MCP over stdio", () => {
   });
 
   it("read_document returns text by lines, by page, by chunk, with a cursor", async () => {
-    const lines = await callTool(session.client, "read_document", { path: "docs/guide.md", startLine: 5, endLine: 7 });
-    expect((lines.structuredContent as { text: string }).text).toMatch(/^## Installing\n\nRun the quokka installer\. This sentence/);
-    const page = await callTool(session.client, "read_document", { path: "papers/cweb.pdf", page: 2 });
+    const lines = await callTool(session.client, "read_document", {
+      path: "docs/guide.md",
+      startLine: 5,
+      endLine: 7,
+    });
+    expect((lines.structuredContent as { text: string }).text).toMatch(
+      /^## Installing\n\nRun the quokka installer\. This sentence/,
+    );
+    const page = await callTool(session.client, "read_document", {
+      path: "papers/cweb.pdf",
+      page: 2,
+    });
     expect((page.structuredContent as { pages: { start: number } }).pages.start).toBe(2);
-    const first = await callTool(session.client, "read_document", { path: "papers/cweb.pdf", maxChars: 500 });
-    const piece = first.structuredContent as { text: string; nextCursor: string; totalChars: number };
+    const first = await callTool(session.client, "read_document", {
+      path: "papers/cweb.pdf",
+      maxChars: 500,
+    });
+    const piece = first.structuredContent as {
+      text: string;
+      nextCursor: string;
+      totalChars: number;
+    };
     expect(piece.text.length).toBeLessThanOrEqual(500);
-    const next = await callTool(session.client, "read_document", { path: "papers/cweb.pdf", maxChars: 500, cursor: piece.nextCursor });
+    const next = await callTool(session.client, "read_document", {
+      path: "papers/cweb.pdf",
+      maxChars: 500,
+      cursor: piece.nextCursor,
+    });
     expect((next.structuredContent as { offset: number }).offset).toBe(piece.text.length);
-    const hit = (await callTool(session.client, "search", { query: "harbour" })).structuredContent as { results: { chunkId: string }[] };
-    const around = await callTool(session.client, "read_document", { path: "notes.txt", chunkId: hit.results[0]!.chunkId });
+    const hit = (await callTool(session.client, "search", { query: "harbour" }))
+      .structuredContent as { results: { chunkId: string }[] };
+    const around = await callTool(session.client, "read_document", {
+      path: "notes.txt",
+      chunkId: hit.results[0]!.chunkId,
+    });
     expect((around.structuredContent as { text: string }).text).toContain("harbour");
   });
 
@@ -151,7 +222,9 @@ describe("MCP over stdio", () => {
     expect(jobId).toMatch(/^job-/);
     const done = await eventually(async () => {
       const status = await callTool(session.client, "index_status", { jobId });
-      const job = (status.structuredContent as { jobs: { state: string; summary?: { unchanged: number } }[] }).jobs[0]!;
+      const job = (
+        status.structuredContent as { jobs: { state: string; summary?: { unchanged: number } }[] }
+      ).jobs[0]!;
       return job.state === "done" ? job : undefined;
     });
     expect(done.summary!.unchanged).toBe(5);
@@ -169,7 +242,12 @@ describe("MCP over stdio", () => {
   });
 
   it("refuses paths outside the roots", async () => {
-    for (const path of ["../../etc/passwd", "/etc/passwd", "escape.txt", join(outside, "secret.txt")]) {
+    for (const path of [
+      "../../etc/passwd",
+      "/etc/passwd",
+      "escape.txt",
+      join(outside, "secret.txt"),
+    ]) {
       const result = await callTool(session.client, "read_document", { path });
       expect(result.isError, path).toBe(true);
       expect(textOf(result), path).toMatch(/outside|not in the index/);
@@ -216,7 +294,9 @@ describe("MCP over stdio", () => {
     await callTool(session.client, "search", { query: "quokka" });
     const lines = session.stderr().trim().split("\n").filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
-    const records = lines.map((line) => JSON.parse(line) as { level: string; msg: string; callId?: string });
+    const records = lines.map(
+      (line) => JSON.parse(line) as { level: string; msg: string; callId?: string },
+    );
     expect(records.some((r) => r.msg === "tool call" && /^call-/.test(r.callId ?? ""))).toBe(true);
   });
 });
@@ -230,11 +310,34 @@ describe("stdout in stdio mode", () => {
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     const send = (message: object) => child.stdin.write(JSON.stringify(message) + "\n");
-    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "raw", version: "1" },
+      },
+    });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
-    send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "search", arguments: { query: "quokka" } } });
-    send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "reindex", arguments: { wait: true } } });
-    await eventually(async () => (stdout.includes('"id":3') ? true : undefined), 30_000, "reindex answer");
+    send({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "search", arguments: { query: "quokka" } },
+    });
+    send({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "reindex", arguments: { wait: true } },
+    });
+    await eventually(
+      async () => (stdout.includes('"id":3') ? true : undefined),
+      30_000,
+      "reindex answer",
+    );
     child.stdin.end();
     await new Promise((resolve) => child.once("exit", resolve));
     const lines = stdout.trim().split("\n");

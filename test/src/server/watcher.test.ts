@@ -20,7 +20,11 @@ async function paths(query: string): Promise<string[]> {
 
 async function summary() {
   const result = await callTool(session.client, "inventory", { limit: 0 });
-  return (result.structuredContent as { summary: { files: number; watcher: { mode: string; events: number } } }).summary;
+  return (
+    result.structuredContent as {
+      summary: { files: number; watcher: { mode: string; events: number } };
+    }
+  ).summary;
 }
 
 /** Indexed files under a path prefix, counted page by page. */
@@ -28,7 +32,11 @@ async function countUnder(prefix: string): Promise<number> {
   let count = 0;
   let cursor: string | undefined;
   do {
-    const result = await callTool(session.client, "inventory", { pathPrefix: prefix, limit: 500, ...(cursor ? { cursor } : {}) });
+    const result = await callTool(session.client, "inventory", {
+      pathPrefix: prefix,
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
     const page = result.structuredContent as { files: unknown[]; nextCursor?: string };
     count += page.files.length;
     cursor = page.nextCursor;
@@ -38,16 +46,21 @@ async function countUnder(prefix: string): Promise<number> {
 
 /** Waits until `query` finds exactly `expected` (sorted). */
 async function expectSearch(query: string, expected: string[]): Promise<void> {
-  await eventually(async () => {
-    const found = (await paths(query)).sort();
-    return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? true : undefined;
-  }, 15_000, `search "${query}" to find ${JSON.stringify(expected)}`);
+  await eventually(
+    async () => {
+      const found = (await paths(query)).sort();
+      return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? true : undefined;
+    },
+    15_000,
+    `search "${query}" to find ${JSON.stringify(expected)}`,
+  );
 }
 
 beforeAll(async () => {
   root = makeTempDir();
   const modules: Record<string, string> = {};
-  for (let i = 0; i < 2000; i++) modules[`node_modules/dep${i % 20}/f${i}.js`] = "module.exports = 'nodemodulesword';\n";
+  for (let i = 0; i < 2000; i++)
+    modules[`node_modules/dep${i % 20}/f${i}.js`] = "module.exports = 'nodemodulesword';\n";
   writeTree(root, {
     ".gitignore": "node_modules/\n",
     "a.md": "# A\n\nThe original alpha text.\n",
@@ -56,7 +69,11 @@ beforeAll(async () => {
   });
   expect(runCli(["reindex", root]).code).toBe(0);
   session = await connectStdio(["--root", root]);
-  await eventually(async () => ((await summary()).watcher.mode === "watching" ? true : undefined), 30_000, "watcher ready");
+  await eventually(
+    async () => ((await summary()).watcher.mode === "watching" ? true : undefined),
+    30_000,
+    "watcher ready",
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -112,13 +129,20 @@ describe("watcher", () => {
     for (let d = 0; d < 50; d++) {
       mkdirSync(join(root, `burst/d${d}`), { recursive: true });
       for (let f = 0; f < 100; f++) {
-        writeFileSync(join(root, `burst/d${d}/f${f}.txt`), `burst file ${d}-${f} with token burst${d}x${f}\n`);
+        writeFileSync(
+          join(root, `burst/d${d}/f${f}.txt`),
+          `burst file ${d}-${f} with token burst${d}x${f}\n`,
+        );
       }
     }
     // Tool calls answer during the burst.
     const during = await callTool(session.client, "search", { query: "capybara" });
     expect(during.isError).toBeFalsy();
-    await eventually(async () => ((await countUnder("burst/")) === 5000 ? true : undefined), 120_000, "all 5,000 files indexed");
+    await eventually(
+      async () => ((await countUnder("burst/")) === 5000 ? true : undefined),
+      120_000,
+      "all 5,000 files indexed",
+    );
     expect(await paths("burst49x99")).toEqual(["burst/d49/f99.txt"]);
     expect(await paths("burst0x0")).toEqual(["burst/d0/f0.txt"]);
   }, 180_000);
