@@ -38,7 +38,8 @@ export async function pdfBench(): Promise<void> {
     try {
       const run = timeCommand("pdftotext", ["-q", file, "-"], PDF_DIR);
       popplerMs += run.ms;
-      if (run.lines > 0) popplerWithText++;
+      // The same bar as the parsers' test: a few real words, not just page breaks.
+      if ((run.stdout.match(/\p{L}{3,}/gu) ?? []).length >= 5) popplerWithText++;
     } catch {
       // pdftotext exits non-zero on encrypted and broken files; that is its answer.
     }

@@ -8,11 +8,13 @@ import { join } from "node:path";
 import { pdfBench } from "./pdf-bench.js";
 import { scannerBench } from "./scanner-bench.js";
 import { scifactBench } from "./scifact-bench.js";
+import { serverBench } from "./server-bench.js";
 
 const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scanner: scannerBench,
   scifact: scifactBench,
   pdf: () => pdfBench(),
+  server: serverBench,
 };
 
 async function main(): Promise<void> {

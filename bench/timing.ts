@@ -15,18 +15,18 @@ export function hasCommand(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
 }
 
-/** Runs a command to completion; returns wall time and how many output lines it printed. */
+/** Runs a command to completion; returns wall time, its output and how many lines it printed. */
 export function timeCommand(
   command: string,
   args: string[],
   cwd: string,
-): { ms: number; lines: number } {
+): { ms: number; lines: number; stdout: string } {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { cwd, maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
   const out = result.stdout.toString("utf8");
-  return { ms, lines: out.split(/[\n\0]/).filter((l) => l !== "").length };
+  return { ms, lines: out.split(/[\n\0]/).filter((l) => l !== "").length, stdout: out };
 }
 
 export function fmt(value: number, digits = 1): string {

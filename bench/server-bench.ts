@@ -1,0 +1,188 @@
+/**
+ * The MCP server under load, over real transports: freshness (a file write until `search`
+ * returns the new text, through the watcher), HTTP tool calls per second and latency with 1, 10
+ * and 50 concurrent sessions, and the server's resident memory idle and under that load, on the
+ * SciFact corpus.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { percentile } from "./metrics.js";
+import { readScifactQueries, writeScifactCorpus } from "./scifact.js";
+import { fmt } from "./timing.js";
+
+const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+const TOKEN = "bench-token-0123456789";
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(root: string, extra: string[] = []): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    [CLI, "serve", "--root", root, "--http", "127.0.0.1:0", "--token", TOKEN, ...extra],
+    {
+      env: { ...process.env, DOCINDEX_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /serving MCP at (\S+)/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", () => reject(new Error(`server exited: ${stderr}`)));
+  });
+  return {
+    child,
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
+    }),
+  );
+  return client;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function waitIdle(client: Client): Promise<void> {
+  for (;;) {
+    const result = await client.callTool({ name: "inventory", arguments: { limit: 0 } });
+    const summary = (
+      result.structuredContent as {
+        summary: { jobs: { running?: unknown; queued: number }; watcher: { mode: string } };
+      }
+    ).summary;
+    if (!summary.jobs.running && summary.jobs.queued === 0 && summary.watcher.mode !== "starting")
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function loadTest(
+  server: Server,
+  sessions: number,
+  callsPerSession: number,
+  queries: string[],
+) {
+  const clients = await Promise.all(Array.from({ length: sessions }, () => connect(server.url)));
+  const latencies: number[] = [];
+  let failures = 0;
+  let peakRss = rssMb(server.child.pid!);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server.child.pid!))), 50);
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client, n) => {
+      for (let i = 0; i < callsPerSession; i++) {
+        const query = queries[(n * callsPerSession + i) % queries.length]!;
+        const t0 = performance.now();
+        const result = await client
+          .callTool({ name: "search", arguments: { query, limit: 10 } })
+          .catch(() => undefined);
+        latencies.push(performance.now() - t0);
+        if (!result || result.isError) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  await Promise.all(clients.map((client) => client.close()));
+  latencies.sort((a, b) => a - b);
+  return { calls: latencies.length, seconds, failures, latencies, peakRss };
+}
+
+async function freshness(workDir: string): Promise<number[]> {
+  const root = join(workDir, "freshness");
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  for (let i = 0; i < 200; i++)
+    writeFileSync(join(root, `note${i}.md`), `# Note ${i}\n\nSome steady text ${i}.\n`);
+  const server = await startServer(root);
+  const client = await connect(server.url);
+  await waitIdle(client);
+  const latencies: number[] = [];
+  try {
+    for (let edit = 0; edit < 100; edit++) {
+      const token = `fresh${edit}x${Date.now().toString(36)}`;
+      const t0 = performance.now();
+      writeFileSync(join(root, `note${edit % 200}.md`), `# Note\n\nThe edit brings ${token}.\n`);
+      for (;;) {
+        const result = await client.callTool({
+          name: "search",
+          arguments: { query: token, limit: 1, mode: "lexical" },
+        });
+        if ((result.structuredContent as { results: unknown[] }).results.length > 0) break;
+        if (performance.now() - t0 > 30_000) throw new Error(`edit ${edit} not visible after 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      latencies.push(performance.now() - t0);
+    }
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+export async function serverBench(workDir: string): Promise<void> {
+  console.log(
+    "\n## Freshness: file write until `search` returns the new text (watcher, lexical), 100 edits",
+  );
+  const fresh = await freshness(workDir);
+  console.log(
+    `p50 ${fmt(percentile(fresh, 50), 0)} ms, p99 ${fmt(percentile(fresh, 99), 0)} ms (target: p50 under 300 ms)`,
+  );
+
+  const root = join(workDir, "scifact");
+  writeScifactCorpus(root);
+  const queries = readScifactQueries().queries.map((q) => q.text);
+  const server = await startServer(root, ["--no-watch"]);
+  try {
+    const probe = await connect(server.url);
+    await waitIdle(probe);
+    await probe.close();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle = rssMb(server.child.pid!);
+    console.log(
+      "\n## HTTP: `search` tool calls over Streamable HTTP, SciFact index (5,183 documents)",
+    );
+    console.log("| sessions | calls | failed | calls/s | p50 ms | p99 ms | peak RSS MB |");
+    console.log("|---:|---:|---:|---:|---:|---:|---:|");
+    let peak = idle;
+    for (const sessions of [1, 10, 50]) {
+      const run = await loadTest(server, sessions, Math.ceil(600 / sessions), queries);
+      peak = Math.max(peak, run.peakRss);
+      console.log(
+        `| ${sessions} | ${run.calls} | ${run.failures} | ${fmt(run.calls / run.seconds, 0)} | ${fmt(percentile(run.latencies, 50), 1)} | ${fmt(percentile(run.latencies, 99), 1)} | ${fmt(run.peakRss, 0)} |`,
+      );
+    }
+    console.log(
+      `\n## Memory: server RSS idle ${fmt(idle, 0)} MB, under load (peak) ${fmt(peak, 0)} MB`,
+    );
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The watcher on its own, in-process: batching, ignored folders, and the fallback when the OS
+ * refuses to watch. The failure is injected through the same error path chokidar reports
+ * ENOSPC on (the OS watch limit cannot be lowered safely on a shared machine); the watching
+ * and polling after it are real.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadSettings } from "../../../src/config/load.js";
+import { createLogger } from "../../../src/log.js";
+import { IndexJobs, type JobRequest } from "../../../src/server/index-jobs.js";
+import { IgnoreMatchers } from "../../../src/watcher/ignore-matchers.js";
+import { WorkspaceWatcher } from "../../../src/watcher/workspace-watcher.js";
+import { eventually } from "../../helpers/mcp.js";
+import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
+
+const log = createLogger({ level: "silent" });
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(files: Record<string, string>) {
+  const root = makeTempDir();
+  writeTree(root, files);
+  const requests: JobRequest[] = [];
+  // The job runner records what the watcher asked for instead of indexing it: this file
+  // tests what the watcher sends; the MCP tests cover the whole way into the index.
+  const jobs = new IndexJobs(async (request) => {
+    requests.push(request);
+    return {} as never;
+  }, log);
+  const settings = loadSettings({ cwd: root, env: {}, flags: { roots: [root] } }).settings;
+  const watcher = new WorkspaceWatcher({
+    roots: [root],
+    jobs,
+    matchers: new IgnoreMatchers(settings),
+    log,
+    debounceMs: 50,
+    pollIntervalMs: 100,
+  });
+  cleanups.push(
+    () => removeDir(root),
+    () => watcher.close(),
+  );
+  await watcher.start();
+  const pathsSent = () => requests.flatMap((r) => [...(r.paths?.get(root) ?? [])]);
+  return { root, watcher, requests, pathsSent };
+}
+
+describe("workspace watcher", () => {
+  it("sends changed paths in batches, and nothing from ignored folders", async () => {
+    const { root, watcher, pathsSent } = await setup({
+      ".gitignore": "build/\n",
+      "a.md": "a",
+      "build/x.txt": "x",
+    });
+    expect(watcher.status().mode).toBe("watching");
+    for (let i = 0; i < 20; i++) writeFileSync(join(root, `n${i}.md`), `note ${i}`);
+    writeFileSync(join(root, "build/y.txt"), "ignored");
+    await eventually(
+      async () => (new Set(pathsSent()).size >= 20 ? true : undefined),
+      10_000,
+      "20 paths",
+    );
+    expect(pathsSent().some((p) => p.startsWith("build/"))).toBe(false);
+    expect(watcher.status().batches).toBeLessThan(20);
+  });
+
+  it("falls back to polling when watching fails, says why, and keeps delivering changes", async () => {
+    const { root, watcher, requests, pathsSent } = await setup({ "a.md": "a" });
+    await watcher.onWatchError(
+      root,
+      Object.assign(new Error("ENOSPC: System limit for number of file watchers reached"), {
+        code: "ENOSPC",
+      }),
+      false,
+    );
+    const status = watcher.status();
+    expect(status.mode).toBe("polling");
+    expect(status.detail).toMatch(/ENOSPC/);
+    // A catch-up rescan is queued for what changed while the watch was down.
+    await eventually(
+      async () => (requests.some((r) => r.roots?.includes(root)) ? true : undefined),
+      5_000,
+      "catch-up rescan",
+    );
+    mkdirSync(join(root, "sub"));
+    writeFileSync(join(root, "sub/polled.md"), "seen by polling");
+    await eventually(
+      async () => (pathsSent().includes("sub/polled.md") ? true : undefined),
+      10_000,
+      "polled change",
+    );
+  });
+
+  it("falls back to periodic rescans when polling fails too", async () => {
+    const { root, watcher } = await setup({ "a.md": "a" });
+    await watcher.onWatchError(root, new Error("EMFILE: too many open files"), true);
+    expect(watcher.status().mode).toBe("rescanning");
+    expect(watcher.status().detail).toMatch(/rescanning every/);
+  });
+});
