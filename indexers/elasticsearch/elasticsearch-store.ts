@@ -1,0 +1,526 @@
+/**
+ * The Elasticsearch Store: one index of document records and chunks behind an alias, written
+ * so that searches see whole document versions (writes.ts, search.ts), rebuilt behind a second
+ * alias and swapped in atomically, reached through one retrying, circuit-breaking connection.
+ */
+import type { estypes } from "@elastic/elasticsearch";
+import type { Chunk } from "../../scanners/types.js";
+import { decodeCursor, encodeCursor } from "../sqlite/cursor.js";
+import { parseQuery } from "../sqlite/query.js";
+import {
+  StoreError,
+  type CatalogEntry,
+  type ChunkVector,
+  type DocumentFilter,
+  type DocumentPage,
+  type DocumentRecord,
+  type DocumentStatus,
+  type Page,
+  type PendingChunk,
+  type SearchHit,
+  type SearchRequest,
+  type Store,
+  type StoreStats,
+  type TermFrequencies,
+  type VectorModel,
+} from "../store.js";
+import type { BulkLimits } from "./bulk.js";
+import { EsConnection } from "./connection.js";
+import {
+  createRebuild,
+  dropIndex,
+  ensureLive,
+  layoutFor,
+  readIndexMeta,
+  resolveAlias,
+  swapLive,
+  type Layout,
+} from "./layout.js";
+import type { IndexShape, StoredVectorModel } from "./mapping.js";
+import { KeyedLock } from "./keyed-lock.js";
+import { Refresher } from "./refresher.js";
+import {
+  DEFAULT_BREAKER,
+  DEFAULT_RETRY,
+  DEFAULT_WEIGHTS,
+  displayUrls,
+  makeClient,
+  nodeList,
+  type ElasticsearchStoreOptions,
+} from "./options.js";
+import { documentFilters, lexicalQuery, type ColumnWeights } from "./queries.js";
+import { runSearch, type SearchContext } from "./search.js";
+import {
+  CHUNK_READ_FIELDS,
+  documentKey,
+  RECORD_LIST_EXCLUDES,
+  toCatalogEntry,
+  toChunk,
+  toDocumentRecord,
+  type ChunkSource,
+  type RecordSource,
+} from "./sources.js";
+import {
+  checkModel,
+  countPending,
+  currentModel,
+  declareModel,
+  pendingChunks,
+  storeVectors,
+} from "./vectors.js";
+import {
+  generationIds,
+  getRecord,
+  removeDocuments,
+  replaceDocument,
+  touch,
+  type WriteContext,
+} from "./writes.js";
+
+/** Documents listed per page at most, as in the SQLite store. */
+export const MAX_PAGE_LIMIT = 1000;
+const CATALOG_PAGE = 5000;
+const MGET_BATCH = 1000;
+const DELETE_BATCH = 500;
+
+type Query = estypes.QueryDslQueryContainer;
+
+export class ElasticsearchStore implements Store {
+  private readonly locks = new KeyedLock();
+  /** Read-your-writes: a read through an alias refreshes it if this store wrote since. */
+  private readonly refresher = new Refresher((index) =>
+    this.conn.call("refresh", async (c) => {
+      await c.indices.refresh({ index });
+    }),
+  );
+  private rebuilding = false;
+  private readonly weights: ColumnWeights;
+  private readonly bulk: BulkLimits;
+
+  constructor(
+    readonly conn: EsConnection,
+    readonly layout: Layout,
+    private readonly shape: IndexShape,
+    private readonly options: ElasticsearchStoreOptions,
+  ) {
+    const given = { ...DEFAULT_WEIGHTS, ...options.weights };
+    const weights = Object.values(given).some((w) => w > 0) ? given : DEFAULT_WEIGHTS;
+    // combined_fields takes boosts of 1 or more: scale so the smallest weight in use is 1.
+    const smallest = Math.min(...Object.values(weights).filter((w) => w > 0));
+    this.weights = Object.fromEntries(
+      Object.entries(weights).map(([k, w]) => [k, w > 0 ? w / smallest : 0]),
+    ) as ColumnWeights;
+    this.bulk = {
+      maxOps: Math.max(1, options.bulkBatchSize ?? 500),
+      maxBytes: Math.max(1024, options.bulkMaxBytes ?? 5 * 1024 * 1024),
+      retries: 5,
+    };
+  }
+
+  /** Where writes and the pipeline's own reads go: the rebuild index during a rebuild. */
+  private get writeIndex(): string {
+    return this.rebuilding ? this.layout.rebuild : this.layout.live;
+  }
+
+  private writeContext(index = this.writeIndex): WriteContext {
+    return { conn: this.conn, index, bulk: this.bulk };
+  }
+
+  private fresh(index: string): Promise<void> {
+    return this.refresher.fresh(index);
+  }
+
+  async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
+    const key = documentKey(doc.root, doc.path);
+    const ctx = this.writeContext();
+    await this.locks.run([key], async () => {
+      try {
+        await replaceDocument(ctx, key, doc, chunks, text);
+      } finally {
+        this.refresher.wrote(ctx.index);
+      }
+    });
+  }
+
+  async touchDocument(root: string, path: string, mtimeMs: number): Promise<void> {
+    const key = documentKey(root, path);
+    const ctx = this.writeContext();
+    await this.locks.run([key], () => touch(ctx, key, mtimeMs));
+    this.refresher.wrote(ctx.index);
+  }
+
+  /**
+   * During a rebuild the documents leave the live index too, so a deleted file stops showing
+   * up in searches at once; the count is the rebuild index's.
+   */
+  async deleteDocuments(root: string, paths: string[]): Promise<number> {
+    const indices = this.rebuilding ? [this.layout.rebuild, this.layout.live] : [this.layout.live];
+    let deleted = 0;
+    for (let i = 0; i < paths.length; i += DELETE_BATCH) {
+      const keys = [...new Set(paths.slice(i, i + DELETE_BATCH).map((p) => documentKey(root, p)))];
+      const counts = await this.locks.run(keys, async () => {
+        const results: number[] = [];
+        for (const index of indices) {
+          results.push(await removeDocuments(this.writeContext(index), keys));
+          this.refresher.wrote(index);
+        }
+        return results;
+      });
+      deleted += counts[0] ?? 0;
+    }
+    return deleted;
+  }
+
+  async getDocument(root: string, path: string): Promise<DocumentRecord | undefined> {
+    const record = await getRecord(this.writeContext(this.layout.live), documentKey(root, path), {
+      excludes: ["doc_text"],
+    });
+    return record === undefined ? undefined : toDocumentRecord(record.source);
+  }
+
+  async getDocumentText(root: string, path: string): Promise<string | undefined> {
+    const record = await getRecord(this.writeContext(this.layout.live), documentKey(root, path), {
+      includes: ["doc_text"],
+    });
+    return record?.source.doc_text;
+  }
+
+  /**
+   * Realtime reads of the record and then of its generation's chunks by id. A writer may
+   * replace the document in between and delete those chunks; then the read starts over.
+   */
+  async getChunks(root: string, path: string): Promise<Chunk[]> {
+    const key = documentKey(root, path);
+    const ctx = this.writeContext(this.layout.live);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const record = await getRecord(ctx, key, { includes: ["gen", "chunk_count"] });
+      if (record === undefined) return [];
+      const ids = generationIds(key, record.source.gen, record.source.chunk_count);
+      const chunks: Chunk[] = [];
+      let complete = true;
+      for (let i = 0; i < ids.length && complete; i += MGET_BATCH) {
+        const batch = ids.slice(i, i + MGET_BATCH);
+        const result = await this.conn.call("get chunks", (c) =>
+          c.mget<ChunkSource>({
+            index: ctx.index,
+            routing: key,
+            ids: batch,
+            _source_includes: CHUNK_READ_FIELDS,
+          }),
+        );
+        for (const doc of result.docs) {
+          if ("found" in doc && doc.found && doc._source !== undefined)
+            chunks.push(toChunk(doc._source));
+          else complete = false;
+        }
+      }
+      if (complete) return chunks.sort((a, b) => a.ordinal - b.ordinal);
+    }
+    throw new Error(
+      `Elasticsearch: ${root}/${path} kept changing while its chunks were read; try again.`,
+    );
+  }
+
+  async catalog(root: string): Promise<Map<string, CatalogEntry>> {
+    const index = this.writeIndex;
+    await this.fresh(index);
+    const catalog = new Map<string, CatalogEntry>();
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const page = await this.conn.call("read catalog", (c) =>
+        c.search<RecordSource>({
+          index,
+          size: CATALOG_PAGE,
+          query: { bool: { filter: [{ term: { type: "doc" } }, { term: { root } }] } },
+          sort: [{ path: "asc" }],
+          _source: ["path", "size", "mtime", "sha256", "status"],
+          track_total_hits: false,
+          ...(after === undefined ? {} : { search_after: after }),
+        }),
+      );
+      for (const hit of page.hits.hits) {
+        if (hit._source !== undefined) catalog.set(hit._source.path, toCatalogEntry(hit._source));
+      }
+      if (page.hits.hits.length < CATALOG_PAGE) return catalog;
+      after = page.hits.hits[page.hits.hits.length - 1]?.sort;
+    }
+  }
+
+  async documents(filter: DocumentFilter, page: Page): Promise<DocumentPage> {
+    const limit = Math.max(1, Math.min(Math.floor(page.limit) || 1, MAX_PAGE_LIMIT));
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const index = this.layout.live;
+    await this.fresh(index);
+    const result = await this.conn.call("list documents", (c) =>
+      c.search<RecordSource>({
+        index,
+        size: limit + 1,
+        query: { bool: { filter: documentFilters(filter) } },
+        sort: [{ root: "asc" }, { path: "asc" }],
+        _source_excludes: RECORD_LIST_EXCLUDES,
+        track_total_hits: false,
+        ...(after === undefined ? {} : { search_after: after }),
+      }),
+    );
+    const rows = result.hits.hits.flatMap((h) => (h._source === undefined ? [] : [h._source]));
+    const items = rows.slice(0, limit).map(toDocumentRecord);
+    const last = items[items.length - 1];
+    return rows.length > limit && last !== undefined
+      ? { items, nextCursor: encodeCursor(last.root, last.path) }
+      : { items };
+  }
+
+  /** Mode handling and its errors as in the SQLite store, so callers branch the same way. */
+  async search(request: SearchRequest): Promise<SearchHit[]> {
+    const index = this.layout.live;
+    let model: StoredVectorModel | undefined;
+    if (request.mode !== "lexical") {
+      if (request.vector === undefined) {
+        throw new StoreError(
+          "EMBEDDER_REQUIRED",
+          `${request.mode} search requires an embedder: pass the query's embedding as request.vector, or use mode "lexical".`,
+        );
+      }
+      if (request.mode === "hybrid") {
+        throw new StoreError(
+          "UNSUPPORTED_MODE",
+          'Hybrid search is fused above the store from one "lexical" and one "semantic" search.',
+        );
+      }
+      model = await currentModel(this.conn, index);
+      if (model === undefined) return [];
+      if (request.vector.length !== model.dimensions) {
+        throw new StoreError(
+          "VECTOR_MISMATCH",
+          `The query vector has ${request.vector.length} dimensions; the index holds ${model.id} vectors of ${model.dimensions}.`,
+        );
+      }
+    }
+    await this.fresh(index);
+    const ctx: SearchContext = {
+      conn: this.conn,
+      index,
+      weights: this.weights,
+      queryOptions: this.options.query ?? {},
+    };
+    return runSearch(ctx, request, model);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const index = this.layout.live;
+    await this.fresh(index);
+    const result = await this.conn.call("read stats", (c) =>
+      c.search({
+        index,
+        size: 0,
+        track_total_hits: true,
+        query: { term: { type: "doc" } },
+        aggs: {
+          status: { terms: { field: "status", size: 10 } },
+          kind: { terms: { field: "kind", size: 50 } },
+          chunks: { sum: { field: "chunk_count" } },
+          last: { max: { field: "indexed_at" } },
+        },
+      }),
+    );
+    const aggs = result.aggregations as
+      | {
+          status: estypes.AggregationsStringTermsAggregate;
+          kind: estypes.AggregationsStringTermsAggregate;
+          chunks: estypes.AggregationsSumAggregate;
+          last: estypes.AggregationsMaxAggregate;
+        }
+      | undefined;
+    const buckets = (agg: estypes.AggregationsStringTermsAggregate | undefined) =>
+      (Array.isArray(agg?.buckets) ? agg.buckets : []).map(
+        (b) => [String(b.key), b.doc_count] as const,
+      );
+    const byStatus: Record<DocumentStatus, number> = { indexed: 0, skipped: 0, failed: 0 };
+    for (const [status, n] of buckets(aggs?.status)) byStatus[status as DocumentStatus] = n;
+    const byKind: StoreStats["byKind"] = {};
+    for (const [kind, n] of buckets(aggs?.kind)) byKind[kind as keyof StoreStats["byKind"]] = n;
+    const total = result.hits.total;
+    const stats: StoreStats = {
+      documents: typeof total === "number" ? total : (total?.value ?? 0),
+      chunks: Math.round(aggs?.chunks.value ?? 0),
+      byStatus,
+      byKind,
+    };
+    const last = aggs?.last.value;
+    if (last !== null && last !== undefined) stats.lastIndexedAt = last;
+    const sizes = await this.conn.call("read index size", (c) =>
+      c.indices.stats({ index, metric: "store" }),
+    );
+    const bytes = sizes._all.total?.store?.size_in_bytes;
+    if (bytes !== undefined) stats.sizeBytes = bytes;
+    return stats;
+  }
+
+  /**
+   * Per term, how many documents have a live chunk the term matches, analysed as search
+   * analyses it. Counted with `cardinality`, which is exact up to 40,000 documents per term
+   * and within about 1% beyond.
+   */
+  async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {
+    const index = this.layout.live;
+    await this.fresh(index);
+    const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
+    const queries = terms.map((term) => {
+      const words = parseQuery(term, { ...this.options.query, stopwords: new Set() })?.terms ?? [];
+      return lexicalQuery(words, this.weights);
+    });
+    queries.forEach((query, i) => {
+      if (query === undefined) return;
+      aggs[`t${i}`] = {
+        filter: { bool: { filter: [{ term: { type: "chunk" } }], must: [query] } } as Query,
+        aggs: { docs: { cardinality: { field: "key", precision_threshold: 40_000 } } },
+      };
+    });
+    aggs.documents = {
+      filter: { bool: { filter: [{ term: { type: "doc" } }, { term: { status: "indexed" } }] } },
+    };
+    const result = await this.conn.call("count term frequencies", (c) =>
+      c.search({ index, size: 0, aggs }),
+    );
+    const values = (result.aggregations ?? {}) as Record<
+      string,
+      { doc_count: number; docs?: { value: number } }
+    >;
+    const frequencies = new Map<string, number>();
+    terms.forEach((term, i) => frequencies.set(term, values[`t${i}`]?.docs?.value ?? 0));
+    return { documents: values.documents?.doc_count ?? 0, frequencies };
+  }
+
+  async getVectorModel(): Promise<VectorModel | undefined> {
+    const model = await currentModel(this.conn, this.layout.live);
+    return model === undefined ? undefined : { id: model.id, dimensions: model.dimensions };
+  }
+
+  async setVectorModel(model: VectorModel): Promise<void> {
+    checkModel(model);
+    const indices = this.rebuilding ? [this.layout.live, this.layout.rebuild] : [this.layout.live];
+    for (const index of indices) await declareModel(this.conn, index, model);
+  }
+
+  async chunksWithoutVectors(limit: number): Promise<PendingChunk[]> {
+    const index = this.writeIndex;
+    const model = await currentModel(this.conn, index);
+    await this.fresh(index);
+    return pendingChunks(this.conn, index, model, limit);
+  }
+
+  async countChunksWithoutVectors(): Promise<number> {
+    const index = this.writeIndex;
+    const model = await currentModel(this.conn, index);
+    await this.fresh(index);
+    return countPending(this.conn, index, model);
+  }
+
+  async putVectors(vectors: ChunkVector[]): Promise<void> {
+    if (vectors.length === 0) return;
+    const index = this.writeIndex;
+    const meta = await readIndexMeta(this.conn, index);
+    if (meta.vectorModel === undefined) {
+      throw new StoreError(
+        "VECTOR_MISMATCH",
+        "No vector model is declared: call setVectorModel before putVectors.",
+      );
+    }
+    await this.fresh(index);
+    await storeVectors(
+      this.conn,
+      index,
+      meta.vectorModel,
+      meta.retiredVectorFields ?? [],
+      vectors,
+      this.bulk,
+    );
+    this.refresher.wrote(index);
+  }
+
+  /**
+   * Starts a full rebuild: a new, empty index behind `<prefix>-rebuild`. Until finishRebuild,
+   * this store writes there (upserts, touches, vectors) and reads its catalog and pending
+   * vectors from there, while searches, listings, stats and document reads keep answering from
+   * the live index. Deletes go to both.
+   */
+  async beginRebuild(): Promise<void> {
+    if (this.rebuilding) throw new Error("A rebuild is already in progress in this store.");
+    const meta = await readIndexMeta(this.conn, this.layout.live);
+    await createRebuild(this.conn, this.layout, this.shape, { schema: meta.schema }, {});
+    this.rebuilding = true;
+    if (meta.vectorModel !== undefined) {
+      await declareModel(this.conn, this.layout.rebuild, {
+        id: meta.vectorModel.id,
+        dimensions: meta.vectorModel.dimensions,
+      });
+    }
+  }
+
+  /** Makes the rebuilt index live in one `_aliases` call, then deletes the old one. */
+  async finishRebuild(): Promise<void> {
+    if (!this.rebuilding) throw new Error("finishRebuild without beginRebuild.");
+    const next = await resolveAlias(this.conn, this.layout.rebuild);
+    if (next === undefined)
+      throw new Error(
+        `The rebuild index '${this.layout.rebuild}' is gone; start the rebuild again.`,
+      );
+    const old = await resolveAlias(this.conn, this.layout.live);
+    await this.conn.call("refresh", (c) => c.indices.refresh({ index: next }));
+    await swapLive(this.conn, this.layout, old, next);
+    this.rebuilding = false;
+    this.refresher.forget(this.layout.rebuild);
+    if (old !== undefined && old !== next) await dropIndex(this.conn, old);
+  }
+
+  /** Drops the rebuild index; the live index was never touched. */
+  async abortRebuild(): Promise<void> {
+    if (!this.rebuilding) return;
+    const target = await resolveAlias(this.conn, this.layout.rebuild);
+    this.rebuilding = false;
+    this.refresher.forget(this.layout.rebuild);
+    if (target !== undefined) await dropIndex(this.conn, target);
+  }
+
+  async close(): Promise<void> {
+    await this.conn.client.close();
+  }
+}
+
+/**
+ * Connects, checks the cluster answers (UNAVAILABLE or AUTH otherwise, naming the URL),
+ * creates the first index on a new prefix and checks the schema of an existing one.
+ */
+export async function openElasticsearchStore(
+  options: ElasticsearchStoreOptions,
+): Promise<ElasticsearchStore> {
+  const nodes = nodeList(options.node);
+  const layout = layoutFor(options.indexPrefix ?? "docindex");
+  const client = makeClient(options, nodes);
+  const conn = new EsConnection(
+    client,
+    displayUrls(nodes),
+    { ...DEFAULT_RETRY, ...options.retry },
+    { ...DEFAULT_BREAKER, ...options.breaker },
+  );
+  try {
+    await conn.call("connect", (c) => c.info());
+    let replicas = options.replicas;
+    if (replicas === undefined) {
+      const health = await conn.call("read cluster health", (c) => c.cluster.health());
+      replicas = health.number_of_data_nodes > 1 ? 1 : 0;
+    }
+    const shape: IndexShape = {
+      shards: Math.max(1, options.shards ?? 1),
+      replicas: Math.max(0, replicas),
+      refreshInterval: options.refreshInterval ?? "1s",
+    };
+    await ensureLive(conn, layout, shape);
+    const store = new ElasticsearchStore(conn, layout, shape, options);
+    if (options.vectorModel !== undefined) await store.setVectorModel(options.vectorModel);
+    return store;
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}

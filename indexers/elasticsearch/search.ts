@@ -1,0 +1,209 @@
+/**
+ * Lexical and vector search, consistent per document. Chunks of a document's next version are
+ * written before its record names that version, and the old version's chunks are deleted only
+ * after; a document's record and chunks share a shard. A search therefore opens a point in time
+ * (one snapshot per shard), finds chunks, then reads the records of the documents it found from
+ * the same snapshot, and keeps a chunk only if its record names the chunk's generation. A
+ * snapshot that holds a record of generation g holds every chunk of g (they were acknowledged
+ * before the record was written), so a search sees one whole version of each document, never a
+ * mix, whatever refreshes happened in between. Chunks dropped by that check (a version in
+ * flight, leftovers of a crash) are made up for by fetching more from the same snapshot.
+ */
+import type { estypes } from "@elastic/elasticsearch";
+import picomatch from "picomatch";
+import type { FileKind } from "../../scanners/types.js";
+import { parseQuery, type QueryOptions } from "../sqlite/query.js";
+import { makeSnippet } from "../sqlite/snippet.js";
+import type { SearchHit, SearchRequest } from "../store.js";
+import type { EsConnection } from "./connection.js";
+import type { StoredVectorModel } from "./mapping.js";
+import { lexicalQuery, searchFilters, type ColumnWeights } from "./queries.js";
+import { CHUNK_READ_FIELDS, recordId, type ChunkSource, type RecordSource } from "./sources.js";
+
+/** Search results are capped, as in the SQLite store. */
+export const MAX_SEARCH_LIMIT = 1000;
+/** Elasticsearch's default index.max_result_window, and the largest knn k. */
+const MAX_WINDOW = 10_000;
+const PIT_KEEP_ALIVE = "1m";
+
+type Query = estypes.QueryDslQueryContainer;
+
+/** Ties broken as the SQLite store breaks them. */
+const LEXICAL_ORDER: estypes.Sort = [
+  { _score: { order: "desc" } },
+  { root: { order: "asc" } },
+  { path: { order: "asc" } },
+  { ord: { order: "asc" } },
+];
+
+export interface SearchContext {
+  conn: EsConnection;
+  index: string;
+  weights: ColumnWeights;
+  queryOptions: QueryOptions;
+}
+
+interface Plan {
+  body: (size: number) => estypes.SearchRequest;
+  terms: string[];
+}
+
+function plan(
+  ctx: SearchContext,
+  request: SearchRequest,
+  model: StoredVectorModel | undefined,
+): Plan | undefined {
+  const { filter, mustNot } = searchFilters(request.filters);
+  const collapse = request.onePerDocument ? { collapse: { field: "gen" } } : {};
+  const terms = parseQuery(request.query, ctx.queryOptions)?.terms ?? [];
+  if (request.mode === "lexical") {
+    const match = lexicalQuery(terms, ctx.weights);
+    if (match === undefined) return undefined;
+    return {
+      terms,
+      body: (size) => ({
+        size,
+        query: { bool: { must: [match], filter, must_not: mustNot } },
+        sort: LEXICAL_ORDER,
+        ...collapse,
+      }),
+    };
+  }
+  if (model === undefined || request.vector === undefined) return undefined;
+  const vector = Array.from(request.vector);
+  const knnFilter: Query = { bool: { filter, must_not: mustNot } };
+  return {
+    terms,
+    body: (size) => ({
+      size,
+      knn: {
+        field: model.field,
+        query_vector: vector,
+        k: size,
+        num_candidates: Math.min(MAX_WINDOW, Math.max(100, size * 10)),
+        filter: knnFilter,
+      },
+      ...collapse,
+    }),
+  };
+}
+
+type RecordView = Pick<
+  RecordSource,
+  "gen" | "root" | "path" | "kind" | "title" | "mtime" | "status"
+>;
+
+function compareHits(a: SearchHit, b: SearchHit): number {
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.root !== b.root) return a.root < b.root ? -1 : 1;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return a.ordinal - b.ordinal;
+}
+
+export async function runSearch(
+  ctx: SearchContext,
+  request: SearchRequest,
+  model: StoredVectorModel | undefined,
+): Promise<SearchHit[]> {
+  const limit = Math.min(Math.floor(request.limit), MAX_SEARCH_LIMIT);
+  if (!(limit > 0)) return [];
+  const planned = plan(ctx, request, model);
+  if (planned === undefined) return [];
+  const since = request.filters?.modifiedSinceMs;
+  const glob = request.filters?.pathGlob
+    ? picomatch(request.filters.pathGlob, { dot: true })
+    : undefined;
+  const client = ctx.conn.client;
+
+  return ctx.conn.attempt("search", async () => {
+    let pit = (await client.openPointInTime({ index: ctx.index, keep_alive: PIT_KEEP_ALIVE })).id;
+    try {
+      for (
+        let want = Math.min(MAX_WINDOW, limit + Math.max(10, Math.ceil(limit / 4)));
+        ;
+        want = Math.min(MAX_WINDOW, want * 4)
+      ) {
+        const found = await client.search<ChunkSource>({
+          ...planned.body(want),
+          pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+          _source: CHUNK_READ_FIELDS,
+          track_total_hits: false,
+          allow_partial_search_results: false,
+        });
+        pit = found.pit_id ?? pit;
+        const records = await readRecords(ctx, pit, found.hits.hits);
+        const hits: SearchHit[] = [];
+        for (const hit of found.hits.hits) {
+          const chunk = hit._source;
+          const record = chunk === undefined ? undefined : records.get(chunk.key);
+          if (chunk === undefined || record === undefined || record.gen !== chunk.gen) continue;
+          if (record.status !== "indexed") continue;
+          if (since !== undefined && record.mtime < since) continue;
+          if (glob !== undefined && !glob(record.path)) continue;
+          const score = hit._score ?? 0;
+          // knn scores cosine as (1 + cos) / 2; hits carry the cosine itself, as in SQLite.
+          const value = request.mode === "lexical" ? score : 2 * score - 1;
+          hits.push(toHit(chunk, record, value, planned.terms, request.mode));
+        }
+        if (hits.length >= limit || found.hits.hits.length < want || want >= MAX_WINDOW) {
+          if (request.mode !== "lexical") hits.sort(compareHits);
+          return hits.slice(0, limit);
+        }
+      }
+    } finally {
+      await client.closePointInTime({ id: pit }).catch(() => undefined);
+    }
+  });
+}
+
+async function readRecords(
+  ctx: SearchContext,
+  pit: string,
+  hits: estypes.SearchHit<ChunkSource>[],
+): Promise<Map<string, RecordView>> {
+  const keys = [
+    ...new Set(hits.map((h) => h._source?.key).filter((k): k is string => k !== undefined)),
+  ];
+  const records = new Map<string, RecordView>();
+  if (keys.length === 0) return records;
+  const result = await ctx.conn.client.search<RecordSource>({
+    pit: { id: pit },
+    size: keys.length,
+    query: {
+      bool: { filter: [{ term: { type: "doc" } }, { ids: { values: keys.map(recordId) } }] },
+    },
+    _source: ["key", "gen", "root", "path", "kind", "title", "mtime", "status"],
+    track_total_hits: false,
+    allow_partial_search_results: false,
+  });
+  for (const hit of result.hits.hits) {
+    if (hit._source !== undefined) records.set(hit._source.key, hit._source);
+  }
+  return records;
+}
+
+function toHit(
+  chunk: ChunkSource,
+  record: RecordView,
+  score: number,
+  terms: string[],
+  mode: SearchRequest["mode"],
+): SearchHit {
+  const hit: SearchHit = {
+    root: record.root,
+    path: record.path,
+    kind: record.kind as FileKind,
+    chunkId: chunk.chunk_id,
+    ordinal: chunk.ord,
+    score,
+    snippet: makeSnippet(chunk.text, terms),
+    text: chunk.text,
+    headingPath: chunk.heading_path,
+    matchedBy: [mode === "semantic" ? "semantic" : "lexical"],
+  };
+  if (record.title !== undefined) hit.title = record.title;
+  if (chunk.line_start !== undefined) hit.lineStart = chunk.line_start;
+  if (chunk.line_end !== undefined) hit.lineEnd = chunk.line_end;
+  if (chunk.page !== undefined) hit.page = chunk.page;
+  return hit;
+}
