@@ -17,6 +17,12 @@ export interface Embedder {
   readonly maxInputTokens: number;
   /** Loads the model or probes the provider; throws EmbedderError on failure. Idempotent. */
   start(): Promise<void>;
+  /**
+   * Takes the dimensions an index already recorded for this same model id, so that a provider
+   * need not be probed (a request) before the first real embedding; the answers are still
+   * checked against them. Embedders that load a model anyway may ignore it.
+   */
+  assumeDimensions?(dimensions: number): void;
   /** Embeds passages (document chunks). Vectors are L2-normalised, one per text, in order. */
   embed(texts: string[], options?: EmbedOptions): Promise<Float32Array[]>;
   /**

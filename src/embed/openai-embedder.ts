@@ -101,6 +101,13 @@ export class OpenAIEmbedder implements Embedder {
     );
   }
 
+  assumeDimensions(dimensions: number): void {
+    if (this.dims !== 0 || this.starting !== undefined) return;
+    this.client ??= this.createClient();
+    this.dims = dimensions;
+    this.starting = Promise.resolve();
+  }
+
   start(): Promise<void> {
     this.starting ??= this.probe().catch((error: unknown) => {
       this.starting = undefined;

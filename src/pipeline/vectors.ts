@@ -57,6 +57,7 @@ export class VectorIndexer {
   private current: VectorStatus;
   private starting: Promise<boolean> | undefined;
   private running: Promise<EmbedBacklogResult | undefined> | undefined;
+  private started = false;
 
   private constructor(
     private readonly store: Store,
@@ -86,14 +87,18 @@ export class VectorIndexer {
   /** Starts the embedder (once at a time); true when vectors can be made. */
   async ensureStarted(): Promise<boolean> {
     if (!this.embedder) return false;
-    if (this.current.state === "ready") return true;
+    if (this.started) return true;
     this.starting ??= (async () => {
       try {
+        // The index knows this model's dimensions already: no probe request needed.
+        const stored = await this.store.getVectorModel();
+        if (stored?.id === this.embedder!.id) this.embedder!.assumeDimensions?.(stored.dimensions);
         await this.embedder!.start();
         await this.store.setVectorModel({
           id: this.embedder!.id,
           dimensions: this.embedder!.dimensions,
         });
+        this.started = true;
         this.current = { state: "ready", model: this.embedder!.id, pending: this.current.pending };
         this.log.info("embedder ready", {
           model: this.embedder!.id,
@@ -123,6 +128,13 @@ export class VectorIndexer {
     if (!this.embedder || !this.cache) return undefined;
     this.running ??= (async () => {
       try {
+        // Nothing to embed under the same model: no need to start (a provider's start costs a call).
+        const stored = await this.store.getVectorModel();
+        if (stored?.id === this.embedder!.id && (await this.store.countChunksWithoutVectors()) === 0) {
+          if (this.current.state === "starting") this.current = { state: "ready", model: stored.id };
+          this.current.pending = 0;
+          return { embedded: 0, fromCache: 0, providerInputs: 0, pending: 0 };
+        }
         if (!(await this.ensureStarted())) {
           const pending = await this.store.countChunksWithoutVectors();
           this.current.pending = pending;
@@ -144,6 +156,7 @@ export class VectorIndexer {
         this.current.pending = result.pending;
         if (result.error) {
           // The provider went away mid-run: say so, and let the next attempt start it again.
+          this.started = false;
           this.current = {
             state: "unavailable",
             model: this.embedder!.id,

@@ -208,11 +208,13 @@ export async function searchTool(ctx: ServerContext, args: SearchArgs) {
   if (args.maxTokens !== undefined)
     ({ results, truncated } = await packIntoBudget(ctx, results, args.maxTokens));
   const { mode, notice } = answers[0]!;
-  const stats = await ctx.store.stats();
+  // Counting the index costs a query: only an empty answer needs to know.
   const empty =
-    stats.chunks === 0
-      ? "The index is empty: nothing has been indexed yet (see `inventory`; indexing may still be running)."
-      : `No results for ${queries.map((q) => JSON.stringify(q)).join(", ")}. Try other words, or fewer filters.`;
+    results.length > 0
+      ? ""
+      : (await ctx.store.stats()).chunks === 0
+        ? "The index is empty: nothing has been indexed yet (see `inventory`; indexing may still be running)."
+        : `No results for ${queries.map((q) => JSON.stringify(q)).join(", ")}. Try other words, or fewer filters.`;
   const structured: Record<string, unknown> = { mode, results };
   if (notice) structured.notice = notice;
   if (several) structured.searches = answers.map((a) => ({ query: a.query, results: a.results }));

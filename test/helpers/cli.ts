@@ -31,3 +31,19 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
+
+/**
+ * Like runCli, without blocking this process's event loop: needed when the command talks to a
+ * server that runs inside the test process (a spawnSync would deadlock it).
+ */
+export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
