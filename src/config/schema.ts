@@ -50,6 +50,10 @@ export const settingsSchema = z
     modelCacheDir: z.string().min(1).optional(),
     /** Never download a local model. */
     offline: z.boolean(),
+    /** Local model weights: quantized (q8, onnx/model_quantized.onnx) or full precision (fp32, onnx/model.onnx). */
+    embedDtype: z.enum(["q8", "fp32"]),
+    /** How often chunks waiting for an unavailable embedder are tried again (server). */
+    embedRetrySec: z.number().min(1).max(86_400),
 
     /** Reciprocal rank fusion constant for hybrid search. */
     rrfK: z.number().int().min(1).max(1000),
@@ -101,6 +105,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   store: "sqlite",
   embedder: "none",
   offline: false,
+  embedDtype: "q8",
+  embedRetrySec: 30,
   rrfK: 60,
   hybridCandidates: 50,
   esIndexPrefix: "docindex",
@@ -132,6 +138,8 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   localModelPath: "DOCINDEX_LOCAL_MODEL_PATH",
   modelCacheDir: "DOCINDEX_MODEL_CACHE_DIR",
   offline: "DOCINDEX_OFFLINE",
+  embedDtype: "DOCINDEX_EMBED_DTYPE",
+  embedRetrySec: "DOCINDEX_EMBED_RETRY_SEC",
   rrfK: "DOCINDEX_RRF_K",
   hybridCandidates: "DOCINDEX_HYBRID_CANDIDATES",
   llmModel: "DOCINDEX_LLM_MODEL",
@@ -160,6 +168,7 @@ export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" 
   chunkTokens: "number",
   embedDimensions: "number",
   embedBatchSize: "number",
+  embedRetrySec: "number",
   rrfK: "number",
   hybridCandidates: "number",
   esShards: "number",

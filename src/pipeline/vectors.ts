@@ -48,6 +48,7 @@ export function embedderConfigFrom(settings: Settings): EmbedderConfig {
       cacheDir: settings.modelCacheDir,
       localModelPath: settings.localModelPath,
       offline: settings.offline,
+      dtype: settings.embedDtype,
     };
   }
   return config;

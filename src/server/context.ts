@@ -120,7 +120,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
         .embedBacklog()
         .catch((error: unknown) => log.warn("embedding retry failed", { error: String(error) }));
     }
-  }, options.embedRetryMs ?? 30_000);
+  }, options.embedRetryMs ?? settings.embedRetrySec * 1000);
   retry.unref();
 
   return {
