@@ -136,7 +136,8 @@ function envLayer(
   const data: Record<string, unknown> = {};
   for (const [key, envName] of Object.entries(ENV_KEYS) as [keyof Settings, string][]) {
     const raw = vars[envName];
-    if (raw !== undefined) data[key] = parseEnvValue(key, raw);
+    // KEY= (empty) means unset, as compose files and shells pass optional values.
+    if (raw !== undefined && raw.trim() !== "") data[key] = parseEnvValue(key, raw);
   }
   const parsed = partialSettingsSchema.safeParse(data);
   if (!parsed.success) {

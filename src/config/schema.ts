@@ -72,8 +72,11 @@ export const settingsSchema = z
       .regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _")
       .max(100),
     esShards: z.number().int().min(1).max(1024),
-    esReplicas: z.number().int().min(0).max(16),
+    /** Default: 0 on a one-node cluster, 1 otherwise. */
+    esReplicas: z.number().int().min(0).max(16).optional(),
     esCaCert: z.string().min(1).optional(),
+    /** How soon index work deferred because the store was unreachable is tried again (server). */
+    storeRetrySec: z.number().min(1).max(86_400),
     esUsername: z.string().min(1).optional(),
   })
   .strict();
@@ -111,7 +114,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   hybridCandidates: 50,
   esIndexPrefix: "docindex",
   esShards: 1,
-  esReplicas: 0,
+  storeRetrySec: 10,
 };
 
 /** The environment variable for each setting (in .env or the process environment). */
@@ -150,6 +153,7 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   esShards: "DOCINDEX_ES_SHARDS",
   esReplicas: "DOCINDEX_ES_REPLICAS",
   esCaCert: "ELASTICSEARCH_CA_CERT",
+  storeRetrySec: "DOCINDEX_STORE_RETRY_SEC",
   esUsername: "ELASTICSEARCH_USERNAME",
 };
 
@@ -172,6 +176,7 @@ export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" 
   rrfK: "number",
   hybridCandidates: "number",
   esShards: "number",
+  storeRetrySec: "number",
   esReplicas: "number",
 };
 

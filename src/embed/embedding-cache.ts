@@ -11,6 +11,8 @@ export interface EmbeddingCache {
   getMany(modelId: string, keys: string[]): Map<string, Float32Array>;
   putMany(modelId: string, entries: Iterable<[key: string, vector: Float32Array]>): void;
   count(modelId?: string): number;
+  /** The vector size cached for a model, if anything is cached for it. */
+  dimensionsOf(modelId: string): number | undefined;
   close(): void;
 }
 
@@ -48,6 +50,7 @@ export function openEmbeddingCache(path: string): EmbeddingCache {
   );
   const countAll = db.prepare("SELECT count(*) AS n FROM embeddings");
   const countModel = db.prepare("SELECT count(*) AS n FROM embeddings WHERE model = ?");
+  const dimsOfModel = db.prepare("SELECT dims FROM embeddings WHERE model = ? LIMIT 1");
   const selects = new Map<number, Database.Statement>();
   const select = (n: number) => {
     let statement = selects.get(n);
@@ -101,6 +104,10 @@ export function openEmbeddingCache(path: string): EmbeddingCache {
         n: number;
       };
       return row.n;
+    },
+    dimensionsOf(modelId) {
+      const row = dimsOfModel.get(modelId) as { dims: number } | undefined;
+      return row?.dims;
     },
     close() {
       if (db.open) db.close();

@@ -92,12 +92,27 @@ export async function runWithSummary(
 
 export async function reindex(options: ReindexOptions): Promise<ReindexSummary> {
   const roots = (options.roots ?? options.settings.roots).map(resolveRoot);
-  return runWithSummary(options, roots, "reindex", async (counters, log) => {
-    for (const root of roots) {
-      if (options.signal?.aborted) break;
-      await reindexRoot(root, options, counters, log);
-    }
-  });
+  const run = () =>
+    runWithSummary(options, roots, "reindex", async (counters, log) => {
+      for (const root of roots) {
+        if (options.signal?.aborted) break;
+        await reindexRoot(root, options, counters, log);
+      }
+    });
+  const { store } = options;
+  // A store that can build a new index beside the live one (Elasticsearch) does so for a full
+  // run, and swaps it in only when complete: searches never see an empty or half-built index.
+  if (!options.full || !store.beginRebuild || !store.finishRebuild) return run();
+  await store.beginRebuild();
+  try {
+    const summary = await run();
+    if (options.signal?.aborted) throw new Error("reindex cancelled");
+    await store.finishRebuild();
+    return { ...summary, totals: await store.stats() };
+  } catch (error) {
+    await store.abortRebuild?.().catch(() => undefined);
+    throw error;
+  }
 }
 
 async function reindexRoot(

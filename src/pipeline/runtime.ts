@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { ParserPool } from "../../scanners/pool/parser-pool.js";
 import type { Store } from "../../indexers/store.js";
 import { openSqliteStore } from "../../indexers/sqlite/index.js";
+import { openElasticsearchStore } from "../../indexers/elasticsearch/index.js";
+import { StoreError } from "../../indexers/store.js";
 import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { DocindexError } from "../errors.js";
 
@@ -23,7 +25,12 @@ function prepareIndexDir(indexDir: string): void {
   if (!existsSync(gitignore)) writeFileSync(gitignore, "# created by docindex\n*\n");
 }
 
+/**
+ * The configured store. Elasticsearch keeps the index on the cluster; the local index folder
+ * still holds the embedding cache, so moving from SQLite to Elasticsearch embeds nothing twice.
+ */
 export async function openStore(settings: Settings, options: { create: boolean }): Promise<Store> {
+  if (settings.store === "elasticsearch") return openElasticsearch(settings);
   const dbPath = join(settings.indexDir, INDEX_DB_FILE);
   if (!options.create && !existsSync(dbPath)) {
     throw new DocindexError(
@@ -42,4 +49,30 @@ export function createParserPool(settings: Settings): ParserPool {
     maxMemoryMb: settings.workerMemoryMb,
     parseOptions: { passwords: settings.pdfPasswords },
   });
+}
+
+async function openElasticsearch(settings: Settings): Promise<Store> {
+  if (!settings.esUrl || settings.esUrl.length === 0) {
+    throw new DocindexError(
+      "CONFIG",
+      "store is elasticsearch but no cluster is named: set esUrl in mcp.json, ELASTICSEARCH_URL or --es-url",
+    );
+  }
+  prepareIndexDir(settings.indexDir);
+  try {
+    return await openElasticsearchStore({
+      node: settings.esUrl,
+      apiKey: process.env.ELASTICSEARCH_API_KEY || undefined,
+      username: settings.esUsername,
+      password: process.env.ELASTICSEARCH_PASSWORD || undefined,
+      caCertPath: settings.esCaCert,
+      indexPrefix: settings.esIndexPrefix,
+      shards: settings.esShards,
+      replicas: settings.esReplicas,
+    });
+  } catch (error) {
+    if (error instanceof StoreError)
+      throw new DocindexError("UNAVAILABLE", error.message, { cause: error });
+    throw error;
+  }
 }

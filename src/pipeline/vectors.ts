@@ -92,8 +92,14 @@ export class VectorIndexer {
     this.starting ??= (async () => {
       try {
         // The index knows this model's dimensions already: no probe request needed.
+        // The index, or the cache (a new store for the same model), knows this model's
+        // dimensions already: no probe request needed.
         const stored = await this.store.getVectorModel();
-        if (stored?.id === this.embedder!.id) this.embedder!.assumeDimensions?.(stored.dimensions);
+        const known =
+          stored?.id === this.embedder!.id
+            ? stored.dimensions
+            : this.cache?.dimensionsOf(this.embedder!.id);
+        if (known !== undefined) this.embedder!.assumeDimensions?.(known);
         await this.embedder!.start();
         await this.store.setVectorModel({
           id: this.embedder!.id,
@@ -131,8 +137,12 @@ export class VectorIndexer {
       try {
         // Nothing to embed under the same model: no need to start (a provider's start costs a call).
         const stored = await this.store.getVectorModel();
-        if (stored?.id === this.embedder!.id && (await this.store.countChunksWithoutVectors()) === 0) {
-          if (this.current.state === "starting") this.current = { state: "ready", model: stored.id };
+        if (
+          stored?.id === this.embedder!.id &&
+          (await this.store.countChunksWithoutVectors()) === 0
+        ) {
+          if (this.current.state === "starting")
+            this.current = { state: "ready", model: stored.id };
           this.current.pending = 0;
           return { embedded: 0, fromCache: 0, providerInputs: 0, pending: 0 };
         }

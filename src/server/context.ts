@@ -14,6 +14,10 @@ import { VectorIndexer } from "../pipeline/vectors.js";
 import { IgnoreMatchers } from "../watcher/ignore-matchers.js";
 import { WorkspaceWatcher, type WatcherStatus } from "../watcher/workspace-watcher.js";
 import { IndexJobs, type JobRequest } from "./index-jobs.js";
+import { JobJournal } from "./job-journal.js";
+import { join } from "node:path";
+import { StoreError } from "../../indexers/store.js";
+import { isDocindexError } from "../errors.js";
 
 export interface ServerContext {
   settings: Settings;
@@ -36,7 +40,11 @@ export interface ContextOptions {
   watcher?: { debounceMs?: number; maxWaitMs?: number; rescanIntervalMs?: number };
   /** How often chunks waiting for an unavailable embedder are tried again. */
   embedRetryMs?: number;
+  /** How soon work deferred because the store was unreachable is tried again. */
+  deferredRetryMs?: number;
 }
+
+export const JOURNAL_FILE = "pending-work.json";
 
 /** Adds the figures of one run to another, for jobs that do several (roots, then paths). */
 function mergeSummaries(a: ReindexSummary | undefined, b: ReindexSummary): ReindexSummary {
@@ -95,7 +103,14 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     if (!summary) summary = await reindex({ ...base, roots: [] });
     return summary;
   };
-  const jobs = new IndexJobs(runJob, log);
+  // When the store is unreachable (a cluster that is down), work waits on disk, not in memory.
+  const jobs = new IndexJobs(runJob, log, {
+    journal: new JobJournal(join(settings.indexDir, JOURNAL_FILE)),
+    retryMs: options.deferredRetryMs ?? settings.storeRetrySec * 1000,
+    isRetryable: (error) =>
+      (error instanceof StoreError && error.code === "UNAVAILABLE") ||
+      (isDocindexError(error) && error.code === "UNAVAILABLE"),
+  });
 
   let watcher: WorkspaceWatcher | undefined;
   if (options.watch) {
@@ -108,19 +123,22 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
 
   // Chunks that wait for an embedder that was down are embedded once it answers again,
   // without waiting for the next file change.
-  const retry = setInterval(() => {
-    const status = vectors.status();
-    if (
-      vectors.enabled &&
-      status.state === "unavailable" &&
-      (status.pending ?? 1) > 0 &&
-      !jobs.active()
-    ) {
-      void vectors
-        .embedBacklog()
-        .catch((error: unknown) => log.warn("embedding retry failed", { error: String(error) }));
-    }
-  }, options.embedRetryMs ?? settings.embedRetrySec * 1000);
+  const retry = setInterval(
+    () => {
+      const status = vectors.status();
+      if (
+        vectors.enabled &&
+        status.state === "unavailable" &&
+        (status.pending ?? 1) > 0 &&
+        !jobs.active()
+      ) {
+        void vectors
+          .embedBacklog()
+          .catch((error: unknown) => log.warn("embedding retry failed", { error: String(error) }));
+      }
+    },
+    options.embedRetryMs ?? settings.embedRetrySec * 1000,
+  );
   retry.unref();
 
   return {

@@ -8,6 +8,7 @@
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ReindexProgress, ReindexSummary } from "../pipeline/reindex.js";
+import type { JobJournal } from "./job-journal.js";
 
 export type JobKind = "reindex" | "catch-up" | "watch";
 export type JobState = "queued" | "running" | "done" | "failed";
@@ -50,6 +51,15 @@ export type JobRunner = (
 
 type ProgressListener = (job: IndexJob) => void;
 
+export interface DeferralOptions {
+  /** Failures that mean "try again later" (the store is unreachable), not "this work is bad". */
+  isRetryable(error: unknown): boolean;
+  /** Where deferred work is kept until it is applied. */
+  journal: JobJournal;
+  /** Wait before trying deferred work again. */
+  retryMs: number;
+}
+
 const HISTORY = 50;
 
 export class IndexJobs {
@@ -61,11 +71,24 @@ export class IndexJobs {
   private running = false;
   private sequence = 0;
   private closed = false;
+  /** Work that failed because the store was unreachable, merged, waiting to be tried again. */
+  private deferred: JobRequest | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly runner: JobRunner,
     private readonly log: Logger,
-  ) {}
+    private readonly deferral?: DeferralOptions,
+  ) {
+    const saved = deferral?.journal.load() ?? [];
+    for (const request of saved) this.defer(request);
+  }
+
+  /** Work waiting for the store to come back, if any. */
+  deferredWork(): { roots: number; paths: number } | undefined {
+    if (!this.deferred) return undefined;
+    return { roots: this.deferred.roots?.length ?? 0, paths: countPaths(this.deferred.paths) };
+  }
 
   enqueue(request: JobRequest): IndexJob {
     if (request.kind === "watch") {
@@ -140,6 +163,7 @@ export class IndexJobs {
   /** Stops taking new work; waits for the running job. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.queue.length = 0;
     const running = this.active();
     if (running) await this.wait(running.id);
@@ -192,7 +216,16 @@ export class IndexJobs {
     } catch (error) {
       job.state = "failed";
       job.error = describeError(error);
-      this.log.error("index job failed", { jobId: job.id, error: job.error });
+      if (this.deferral?.isRetryable(error)) {
+        this.defer(request);
+        job.error += " (the work is kept and tried again when the store answers)";
+        this.log.warn("index job deferred: store unavailable", {
+          jobId: job.id,
+          error: describeError(error),
+        });
+      } else {
+        this.log.error("index job failed", { jobId: job.id, error: job.error });
+      }
     } finally {
       job.finishedAt = Date.now();
       this.requests.delete(job.id);
@@ -201,6 +234,35 @@ export class IndexJobs {
       this.waiters.delete(job.id);
       this.listeners.delete(job.id);
     }
+  }
+
+  /** Keeps failed work (merged with earlier failed work) on disk and schedules a retry. */
+  private defer(request: JobRequest): void {
+    const merged: JobRequest = this.deferred ?? { kind: "watch" };
+    if (request.roots) merged.roots = [...new Set([...(merged.roots ?? []), ...request.roots])];
+    for (const [root, paths] of request.paths ?? []) {
+      merged.paths ??= new Map();
+      const set = merged.paths.get(root) ?? new Set<string>();
+      for (const path of paths) set.add(path);
+      merged.paths.set(root, set);
+    }
+    merged.full = (merged.full ?? false) || (request.full ?? false);
+    this.deferred = merged;
+    this.deferral?.journal.save([merged]);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.retryDeferred(), this.deferral?.retryMs ?? 10_000);
+    this.retryTimer.unref();
+  }
+
+  private retryDeferred(): void {
+    const request = this.deferred;
+    if (!request || this.closed) return;
+    this.deferred = undefined;
+    const job = this.enqueue({ ...request, kind: "reindex" });
+    void this.wait(job.id).then((finished) => {
+      // Applied: the journal may go. Failed again: defer() has written it anew.
+      if (finished.state === "done" && !this.deferred) this.deferral?.journal.save([]);
+    });
   }
 
   private notify(job: IndexJob): void {

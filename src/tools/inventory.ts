@@ -142,6 +142,7 @@ export async function inventorySummary(ctx: ServerContext) {
       running: running ? publicJob(running) : undefined,
       queued: ctx.jobs.pending(),
       lastFinished: lastFinished ? publicJob(lastFinished) : undefined,
+      deferred: ctx.jobs.deferredWork(),
     },
   };
 }

@@ -36,7 +36,10 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
  * Like runCli, without blocking this process's event loop: needed when the command talks to a
  * server that runs inside the test process (a spawnSync would deadlock it).
  */
-export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const child = startCli(args, options);
   let stdout = "";
   let stderr = "";

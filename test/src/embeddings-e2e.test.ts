@@ -16,7 +16,13 @@ import { makeTempDir, removeDir, writeTree } from "../helpers/tree.js";
 interface Summary {
   indexed: number;
   totals: { chunks: number };
-  embeddings?: { embedded: number; fromCache: number; providerInputs: number; pending: number; error?: string };
+  embeddings?: {
+    embedded: number;
+    fromCache: number;
+    providerInputs: number;
+    pending: number;
+    error?: string;
+  };
 }
 
 let fake: FakeOpenAIServer;
@@ -31,9 +37,16 @@ async function reindex(extra: string[] = []): Promise<Summary> {
 }
 
 async function search(query: string, mode: string, extra: string[] = []) {
-  const result = await runCliAsync(["search", query, "--root", root, "--json", "--mode", mode, ...MODEL_FLAGS, ...extra], { env });
+  const result = await runCliAsync(
+    ["search", query, "--root", root, "--json", "--mode", mode, ...MODEL_FLAGS, ...extra],
+    { env },
+  );
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as { mode: string; notice?: string; results: { path: string; matchedBy?: string[] }[] };
+  return JSON.parse(result.stdout) as {
+    mode: string;
+    notice?: string;
+    results: { path: string; matchedBy?: string[] }[];
+  };
 }
 
 beforeAll(async () => {
@@ -41,7 +54,8 @@ beforeAll(async () => {
   root = makeTempDir();
   const files: Record<string, string> = {};
   for (let i = 0; i < 30; i++) {
-    files[`notes/n${i}.md`] = `# Note ${i}\n\nParagraph about subject${i} and the common heron.\n\n## Details\n\n${"More words. ".repeat(60)}${i}\n`;
+    files[`notes/n${i}.md`] =
+      `# Note ${i}\n\nParagraph about subject${i} and the common heron.\n\n## Details\n\n${"More words. ".repeat(60)}${i}\n`;
   }
   writeTree(root, files);
   env = { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: "sk-test" };
@@ -88,15 +102,24 @@ describe("embeddings through the CLI and an OpenAI-compatible provider", async (
   });
 
   it("finishes lexically when the provider dies mid-run, then embeds what waited, once", async () => {
-    for (let i = 0; i < 40; i++) writeFileSync(join(root, `late-l${i}.md`), `# Late ${i}\n\nlate${i} words\n\n## More\n\n${"Filler words go here. ".repeat(150)}${i}\n`);
+    for (let i = 0; i < 40; i++)
+      writeFileSync(
+        join(root, `late-l${i}.md`),
+        `# Late ${i}\n\nlate${i} words\n\n## More\n\n${"Filler words go here. ".repeat(150)}${i}\n`,
+      );
     const before = fake.embeddedInputs.length;
     fake.stopAfterEmbeddings(1);
     const broken = await reindex();
     expect(broken.indexed).toBe(40); // lexical indexing finished
     expect(broken.embeddings!.pending).toBeGreaterThan(0);
     expect(broken.embeddings!.error).toBeTruthy();
-    const lexical = await runCliAsync(["search", "late7", "--root", root, "--json", "--mode", "lexical"], { env });
-    expect((JSON.parse(lexical.stdout) as { results: { path: string }[] }).results[0]!.path).toBe("late-l7.md");
+    const lexical = await runCliAsync(
+      ["search", "late7", "--root", root, "--json", "--mode", "lexical"],
+      { env },
+    );
+    expect((JSON.parse(lexical.stdout) as { results: { path: string }[] }).results[0]!.path).toBe(
+      "late-l7.md",
+    );
 
     await fake.restart();
     const healed = await reindex();
@@ -108,7 +131,10 @@ describe("embeddings through the CLI and an OpenAI-compatible provider", async (
 
   it("re-embeds when the model changes, and re-uses the cache when it changes back", async () => {
     const calls = fake.embeddingCalls;
-    const other = await runCliAsync(["reindex", root, "--json", "--embedder", "openai", "--embed-model", "other-model"], { env });
+    const other = await runCliAsync(
+      ["reindex", root, "--json", "--embedder", "openai", "--embed-model", "other-model"],
+      { env },
+    );
     const otherSummary = JSON.parse(other.stdout) as Summary;
     expect(otherSummary.embeddings!.embedded).toBe(otherSummary.totals.chunks);
     expect(fake.embeddingCalls).toBeGreaterThan(calls);
@@ -118,12 +144,18 @@ describe("embeddings through the CLI and an OpenAI-compatible provider", async (
 
   it("keeps lexical search and says why when the provider cannot be reached", async () => {
     const dead = { OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_API_KEY: "sk-test" };
-    const result = await runCliAsync(["search", "subject3", "--root", root, "--json", "--mode", "hybrid", ...MODEL_FLAGS], { env: dead });
+    const result = await runCliAsync(
+      ["search", "subject3", "--root", root, "--json", "--mode", "hybrid", ...MODEL_FLAGS],
+      { env: dead },
+    );
     expect(result.code).toBe(0);
-    const answer = JSON.parse(result.stdout) as { mode: string; notice: string; results: { path: string }[] };
+    const answer = JSON.parse(result.stdout) as {
+      mode: string;
+      notice: string;
+      results: { path: string }[];
+    };
     expect(answer.mode).toBe("lexical");
     expect(answer.notice).toMatch(/not available/);
     expect(answer.results[0]!.path).toBe("notes/n3.md");
   });
 });
-

@@ -16,7 +16,11 @@ beforeAll(() => {
   root = makeTempDir();
   models = makeTempDir();
   writeTinyModel(models, "tiny/bert");
-  writeTree(root, { "pets.txt": "cat kitten cat\n", "roads.txt": "truck lorry car\n", "food.txt": "apple banana\n" });
+  writeTree(root, {
+    "pets.txt": "cat kitten cat\n",
+    "roads.txt": "truck lorry car\n",
+    "food.txt": "apple banana\n",
+  });
   env = {
     DOCINDEX_EMBEDDER: "local",
     DOCINDEX_EMBED_MODEL: "tiny/bert",
@@ -34,16 +38,24 @@ describe("local embedder through the CLI (generated tiny model)", () => {
   it("embeds the index offline and ranks by meaning", async () => {
     const indexed = await runCliAsync(["reindex", root, "--json"], { env });
     expect(indexed.code, indexed.stderr).toBe(0);
-    const summary = JSON.parse(indexed.stdout) as { embeddings: { embedded: number; pending: number } };
+    const summary = JSON.parse(indexed.stdout) as {
+      embeddings: { embedded: number; pending: number };
+    };
     expect(summary.embeddings).toMatchObject({ embedded: 3, pending: 0 });
 
     // "kitten" alone matches pets.txt lexically; "puppy" shares no word with any file, only meaning.
-    const result = await runCliAsync(["search", "puppy", "--root", root, "--json", "--mode", "semantic"], { env });
+    const result = await runCliAsync(
+      ["search", "puppy", "--root", root, "--json", "--mode", "semantic"],
+      { env },
+    );
     expect(result.code, result.stderr).toBe(0);
     const answer = JSON.parse(result.stdout) as { mode: string; results: { path: string }[] };
     expect(answer.mode).toBe("semantic");
     expect(answer.results[0]!.path).toBe("pets.txt");
-    const lexical = await runCliAsync(["search", "puppy", "--root", root, "--json", "--mode", "lexical"], { env });
+    const lexical = await runCliAsync(
+      ["search", "puppy", "--root", root, "--json", "--mode", "lexical"],
+      { env },
+    );
     expect((JSON.parse(lexical.stdout) as { results: unknown[] }).results).toEqual([]);
   });
 });

@@ -30,7 +30,8 @@ beforeAll(async () => {
   fake = await FakeOpenAIServer.start({ dimensions: 16 });
   root = makeTempDir();
   const files: Record<string, string> = {};
-  for (let i = 0; i < 12; i++) files[`doc${i}.md`] = `# Doc ${i}\n\nThe topic${i} document mentions an albatross.\n`;
+  for (let i = 0; i < 12; i++)
+    files[`doc${i}.md`] = `# Doc ${i}\n\nThe topic${i} document mentions an albatross.\n`;
   writeTree(root, files);
   env = {
     OPENAI_BASE_URL: fake.baseURL,
@@ -53,19 +54,33 @@ afterAll(async () => {
 describe("MCP search with embeddings", () => {
   it("defaults to hybrid, says which ranking found each hit, and answers semantic too", async () => {
     const hybrid = await callTool(session.client, "search", { query: "topic4 albatross" });
-    const h = hybrid.structuredContent as { mode: string; results: { path: string; matchedBy: string[] }[] };
+    const h = hybrid.structuredContent as {
+      mode: string;
+      results: { path: string; matchedBy: string[] }[];
+    };
     expect(h.mode).toBe("hybrid");
     expect(h.results[0]!.path).toBe("doc4.md");
     expect(h.results[0]!.matchedBy).toEqual(["lexical", "semantic"]);
-    const semantic = await callTool(session.client, "search", { query: "topic4", mode: "semantic" });
+    const semantic = await callTool(session.client, "search", {
+      query: "topic4",
+      mode: "semantic",
+    });
     expect((semantic.structuredContent as { mode: string }).mode).toBe("semantic");
-    expect((await inventory()).embeddings).toMatchObject({ state: "ready", model: "openai:text-embedding-3-small", pending: 0 });
+    expect((await inventory()).embeddings).toMatchObject({
+      state: "ready",
+      model: "openai:text-embedding-3-small",
+      pending: 0,
+    });
   });
 
   it("answers lexically with the reason while the provider is down, and catches up when it returns", async () => {
     await fake.stop();
     const down = await callTool(session.client, "search", { query: "topic5", mode: "hybrid" });
-    const d = down.structuredContent as { mode: string; notice: string; results: { path: string }[] };
+    const d = down.structuredContent as {
+      mode: string;
+      notice: string;
+      results: { path: string }[];
+    };
     expect(down.isError).toBeFalsy();
     expect(d.mode).toBe("lexical");
     expect(d.notice).toMatch(/not available/);
@@ -79,14 +94,25 @@ describe("MCP search with embeddings", () => {
     expect(waiting.embeddings.state).toBe("unavailable");
     expect(waiting.embeddings.reason).toBeTruthy();
     expect(waiting.embeddings.pending).toBe(1);
-    const lexical = await callTool(session.client, "search", { query: "cormorant", mode: "lexical" });
-    expect((lexical.structuredContent as { results: { path: string }[] }).results[0]!.path).toBe("late.md");
+    const lexical = await callTool(session.client, "search", {
+      query: "cormorant",
+      mode: "lexical",
+    });
+    expect((lexical.structuredContent as { results: { path: string }[] }).results[0]!.path).toBe(
+      "late.md",
+    );
 
     const before = fake.embeddedInputs.length;
     await fake.restart();
     // The circuit breaker holds the provider off for its cool-down, then the retry gets through.
-    await eventually(async () => ((await inventory()).embeddings.pending === 0 ? true : undefined), 90_000, "waiting chunks embedded");
-    expect(fake.embeddedInputs.slice(before).filter((input) => input.includes("cormorant"))).toHaveLength(1);
+    await eventually(
+      async () => ((await inventory()).embeddings.pending === 0 ? true : undefined),
+      90_000,
+      "waiting chunks embedded",
+    );
+    expect(
+      fake.embeddedInputs.slice(before).filter((input) => input.includes("cormorant")),
+    ).toHaveLength(1);
     const back = await callTool(session.client, "search", { query: "cormorant", mode: "semantic" });
     expect((back.structuredContent as { mode: string }).mode).toBe("semantic");
   }, 120_000);

@@ -1,0 +1,187 @@
+/**
+ * docindex on a real Elasticsearch node, through the command and the MCP server: indexing and
+ * search, `reindex --full` building a new index while searches keep answering from the old one,
+ * moving a SQLite index to Elasticsearch without embedding anything twice, and an outage of the
+ * cluster (a real network cut, through a TCP proxy) during which the watcher's work waits on
+ * disk and is applied when the cluster answers again. DOCINDEX_ES_TESTS=0 skips it.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEsCluster, type EsCluster } from "../elasticsearch/es-node.js";
+import { FakeOpenAIServer } from "../helpers/fake-openai-server.js";
+import { runCliAsync } from "../helpers/cli.js";
+import { callTool, connectStdio, eventually } from "../helpers/mcp.js";
+import { TcpProxy } from "../helpers/tcp-proxy.js";
+import { makeTempDir, removeDir, writeTree } from "../helpers/tree.js";
+
+const skip = process.env.DOCINDEX_ES_TESTS === "0";
+let es: EsCluster;
+const dirs: string[] = [];
+let prefixCounter = 0;
+
+function workspace(files: number, word: string): string {
+  const root = makeTempDir();
+  dirs.push(root);
+  const tree: Record<string, string> = {};
+  for (let i = 0; i < files; i++)
+    tree[`docs/d${i}.md`] = `# Doc ${i}\n\nThe ${word} note number ${word}${i}.\n`;
+  writeTree(root, tree);
+  return root;
+}
+
+function esEnv(url: string): Record<string, string> {
+  return {
+    DOCINDEX_STORE: "elasticsearch",
+    ELASTICSEARCH_URL: url,
+    DOCINDEX_ES_INDEX_PREFIX: `e2e-${process.pid}-${prefixCounter++}`,
+  };
+}
+
+async function searchPaths(
+  root: string,
+  query: string,
+  env: Record<string, string>,
+): Promise<string[]> {
+  const result = await runCliAsync(["search", query, "--root", root, "--json"], { env });
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as { results: { path: string }[] }).results.map((r) => r.path);
+}
+
+beforeAll(async () => {
+  if (!skip) es = await startEsCluster();
+}, 600_000);
+
+afterAll(async () => {
+  await es?.close();
+  for (const dir of dirs) removeDir(dir);
+});
+
+describe.skipIf(skip)("docindex on Elasticsearch", () => {
+  it("indexes, searches and lists through the command", async () => {
+    const root = workspace(20, "osprey");
+    const env = esEnv(es.urls[0]!);
+    const indexed = await runCliAsync(["reindex", root, "--json"], { env });
+    expect(indexed.code, indexed.stderr).toBe(0);
+    expect(JSON.parse(indexed.stdout)).toMatchObject({ indexed: 20 });
+    expect(await searchPaths(root, "osprey7", env)).toEqual(["docs/d7.md"]);
+    const again = await runCliAsync(["reindex", root, "--json"], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ unchanged: 20, indexed: 0 });
+    const inventory = await runCliAsync(["inventory", root, "--out", makeTempDir()], { env });
+    expect(inventory.code, inventory.stderr).toBe(0);
+  });
+
+  it("reindex --full builds a new index while searches keep answering from the old one", async () => {
+    const root = workspace(300, "heron");
+    const env = esEnv(es.urls[0]!);
+    expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+    const full = runCliAsync(["reindex", root, "--full", "--json"], { env });
+    let searches = 0;
+    let done = false;
+    void full.then(() => (done = true));
+    while (!done) {
+      expect(await searchPaths(root, "heron42", env)).toEqual(["docs/d42.md"]);
+      searches++;
+    }
+    const result = await full;
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ added: 300 });
+    expect(searches).toBeGreaterThan(0);
+    expect(await searchPaths(root, "heron299", env)).toEqual(["docs/d299.md"]);
+  });
+
+  it("moves a SQLite index to Elasticsearch without embedding anything twice", async () => {
+    const fake = await FakeOpenAIServer.start({ dimensions: 16 });
+    try {
+      const root = workspace(25, "plover");
+      const embed = {
+        DOCINDEX_EMBEDDER: "openai",
+        DOCINDEX_EMBED_MODEL: "text-embedding-3-small",
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_API_KEY: "sk-test",
+      };
+      const onSqlite = await runCliAsync(["reindex", root, "--json"], { env: embed });
+      expect(JSON.parse(onSqlite.stdout)).toMatchObject({
+        embeddings: { embedded: 25, pending: 0 },
+      });
+      const calls = fake.embeddingCalls;
+      const env = { ...embed, ...esEnv(es.urls[0]!) };
+      const onEs = await runCliAsync(["reindex", root, "--json"], { env });
+      expect(onEs.code, onEs.stderr).toBe(0);
+      expect(JSON.parse(onEs.stdout)).toMatchObject({
+        indexed: 25,
+        embeddings: { embedded: 25, providerInputs: 0, pending: 0 },
+      });
+      expect(fake.embeddingCalls).toBe(calls);
+      const hybrid = await runCliAsync(
+        ["search", "plover3", "--root", root, "--json", "--mode", "hybrid"],
+        { env },
+      );
+      const answer = JSON.parse(hybrid.stdout) as { mode: string; results: { path: string }[] };
+      expect(answer.mode).toBe("hybrid");
+      expect(answer.results[0]!.path).toBe("docs/d3.md");
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("keeps the watcher's work on disk while the cluster is unreachable, and applies it when it returns", async () => {
+    const proxy = await TcpProxy.start(Number(new URL(es.urls[0]!).port));
+    const root = workspace(5, "grebe");
+    const env = { ...esEnv(proxy.url), DOCINDEX_STORE_RETRY_SEC: "1" };
+    expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+    const session = await connectStdio(["--root", root], env);
+    try {
+      const find = async (query: string) =>
+        (
+          (await callTool(session.client, "search", { query })).structuredContent as {
+            results?: { path: string }[];
+          }
+        ).results?.map((r) => r.path) ?? [];
+      await eventually(
+        async () => {
+          const summary = (await callTool(session.client, "inventory", { limit: 0 }))
+            .structuredContent as { summary: { watcher: { mode: string } } };
+          return summary.summary.watcher.mode === "watching" ? true : undefined;
+        },
+        30_000,
+        "watcher",
+      );
+      writeFileSync(join(root, "docs/live.md"), "# Live\n\nThe kestrel arrives.\n");
+      await eventually(
+        async () => ((await find("kestrel")).length === 1 ? true : undefined),
+        20_000,
+        "live file",
+      );
+
+      await proxy.down();
+      writeFileSync(
+        join(root, "docs/offline.md"),
+        "# Offline\n\nThe merganser arrives while the cluster is down.\n",
+      );
+      const journal = join(root, ".docindex/pending-work.json");
+      await eventually(
+        async () => (existsSync(journal) ? true : undefined),
+        60_000,
+        "work kept on disk",
+      );
+      expect(readFileSync(journal, "utf8")).toContain("docs/offline.md");
+
+      await proxy.up();
+      await eventually(
+        async () => ((await find("merganser")).length === 1 ? true : undefined),
+        90_000,
+        "deferred work applied",
+      );
+      await eventually(
+        async () => (existsSync(journal) ? undefined : true),
+        10_000,
+        "journal cleared",
+      );
+      expect(await find("kestrel")).toEqual(["docs/live.md"]);
+    } finally {
+      await session.close();
+      await proxy.close();
+    }
+  }, 240_000);
+});
