@@ -8,6 +8,7 @@ import picomatch from "picomatch";
 import type { DocumentRecord, Store } from "../../indexers/store.js";
 import type { Section } from "../../scanners/types.js";
 import { keyTerms, type KeyTerm } from "./key-terms.js";
+import { reciprocalRankFusion } from "../search/fusion.js";
 import { shingles, similarity } from "./similarity.js";
 import { textStatistics, type TextStatistics } from "./text-stats.js";
 
@@ -94,23 +95,38 @@ export async function exactDuplicates(
   return found;
 }
 
+/** Embeds text for "related by meaning"; undefined when no vectors can be had. */
+export type TextVectorizer = (text: string) => Promise<Float32Array | undefined>;
+
+/**
+ * Documents that share the distinctive terms, and, once vectors exist, the meaning of the
+ * document's opening (its first 2,000 characters): both rankings fused by RRF.
+ */
 export async function relatedDocuments(
   store: Store,
   doc: DocumentRecord,
   terms: KeyTerm[],
   limit: number,
+  text = "",
+  vectorize?: TextVectorizer,
 ): Promise<RelatedDocument[]> {
   if (terms.length === 0) return [];
   const query = terms
     .slice(0, 10)
     .map((t) => t.term)
     .join(" ");
-  const hits = await store.search({
-    query,
-    limit: limit + 5,
-    mode: "lexical",
-    onePerDocument: true,
-  });
+  let hits = await store.search({ query, limit: limit + 5, mode: "lexical", onePerDocument: true });
+  const vector = vectorize && text.trim() !== "" ? await vectorize(text.slice(0, 2000)) : undefined;
+  if (vector) {
+    const semantic = await store.search({ query, limit: limit + 5, mode: "semantic", vector, onePerDocument: true });
+    hits = reciprocalRankFusion(
+      [
+        { mode: "lexical", hits },
+        { mode: "semantic", hits: semantic },
+      ],
+      60,
+    );
+  }
   return hits
     .filter((hit) => !(hit.root === doc.root && hit.path === doc.path))
     .slice(0, limit)
@@ -168,10 +184,11 @@ export async function analyzeDocument(
   store: Store,
   roots: string[],
   doc: DocumentRecord,
+  vectorize?: TextVectorizer,
 ): Promise<DocumentAnalysis> {
   const text = (await store.getDocumentText(doc.root, doc.path)) ?? "";
   const terms = await keyTerms(store, text);
-  const related = await relatedDocuments(store, doc, terms, 5);
+  const related = await relatedDocuments(store, doc, terms, 5, text, vectorize);
   const exact = await exactDuplicates(store, roots, doc);
   const exclude = new Set(exact.map((d) => `${d.root}\0${d.path}`));
   const near = await nearDuplicates(store, text, related, exclude);

@@ -21,6 +21,9 @@ import { formatBytes } from "../inventory/markdown.js";
 import { confinePath, pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
+import { summarizeDocuments } from "../analysis/summary.js";
+import type { DocumentRecord } from "../../indexers/store.js";
+import type { Logger } from "../log.js";
 
 export const analyzeInput = {
   path: z
@@ -35,6 +38,11 @@ export const analyzeInput = {
     .string()
     .optional()
     .describe("The root, when several are served (absolute path or folder name)."),
+  summarize: z
+    .boolean()
+    .default(false)
+    .describe("Also ask the configured LLM for a summary that cites the passages it used (needs llmModel)."),
+  question: z.string().max(2000).optional().describe("With summarize: focus the summary on this question."),
 };
 
 export const analyzeOutput = {
@@ -42,6 +50,17 @@ export const analyzeOutput = {
   document: z.record(z.string(), z.unknown()).optional(),
   set: z.record(z.string(), z.unknown()).optional(),
   corpus: z.record(z.string(), z.unknown()).optional(),
+  summary: z
+    .object({
+      text: z.string().optional(),
+      notice: z.string().optional(),
+      model: z.string().optional(),
+      usedFallback: z.boolean().optional(),
+      citations: z.array(z.record(z.string(), z.unknown())).optional(),
+      usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }).optional(),
+      latencyMs: z.number().optional(),
+    })
+    .optional(),
 };
 
 type AnalyzeArgs = z.infer<z.ZodObject<typeof analyzeInput>>;
@@ -124,7 +143,24 @@ function corpusText(c: CorpusOverview): string {
   return lines.join("\n");
 }
 
-export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs) {
+async function withSummary(
+  ctx: ServerContext,
+  args: AnalyzeArgs,
+  docs: DocumentRecord[],
+  structured: Record<string, unknown>,
+  text: string,
+  log: Logger,
+) {
+  if (!args.summarize) return toolResult(structured, text);
+  const summary = await summarizeDocuments(ctx.settings, ctx.store, docs, { question: args.question, log });
+  const cites = (summary.citations ?? []).map((c) => `[${c.n}] ${c.path}${c.lines ? `:${c.lines.start}-${c.lines.end}` : c.page !== undefined ? ` (page ${c.page})` : ""}`);
+  const summaryText = summary.text
+    ? `\n\nSummary (${summary.model}):\n${summary.text}${cites.length > 0 ? `\n\nSources:\n${cites.join("\n")}` : ""}`
+    : `\n\nNo summary: ${summary.notice}`;
+  return toolResult({ ...structured, summary }, text + summaryText);
+}
+
+export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs, log: Logger = ctx.log) {
   if (args.path === undefined) {
     const corpus = await corpusOverview(ctx.store);
     return toolResult({ scope: "corpus", corpus }, corpusText(corpus));
@@ -144,7 +180,7 @@ export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs) {
     if (docs.length === 0)
       throw new DocindexError("NOT_FOUND", `no indexed document matches '${args.path}'`);
     const set = await analyzeSet(ctx.store, args.path, docs);
-    return toolResult({ scope: "set", set }, setText(set));
+    return withSummary(ctx, args, docs, { scope: "set", set }, setText(set), log);
   }
   const { root, path } = confinePath(ctx.roots, args.path, args.root);
   const doc = await ctx.store.getDocument(root, path);
@@ -155,8 +191,9 @@ export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs) {
       "NOT_FOUND",
       `'${path}' was not indexed: ${doc.status}: ${doc.reason ?? ""}`,
     );
-  const document = await analyzeDocument(ctx.store, ctx.roots, doc);
-  return toolResult({ scope: "document", document }, documentText(document));
+  const vectorize = ctx.vectors.enabled ? async (text: string) => (await ctx.vectors.queryVector(text)).vector : undefined;
+  const document = await analyzeDocument(ctx.store, ctx.roots, doc, vectorize);
+  return withSummary(ctx, args, [doc], { scope: "document", document }, documentText(document), log);
 }
 
 export function registerAnalyzeTool(server: McpServer, ctx: ServerContext): void {
@@ -168,11 +205,12 @@ export function registerAnalyzeTool(server: McpServer, ctx: ServerContext): void
         "Computed facts about a document or a set of documents: outline (headings or pages), statistics " +
         "(words, lines, estimated tokens), key terms that set it apart from the rest of the index, related " +
         'documents, and exact or near duplicates. Give a file path or a glob ("docs/**/*.md"); give no path ' +
-        "for an overview of the whole index (kinds, sizes, largest and most-chunked files, failures).",
+        "for an overview of the whole index (kinds, sizes, largest and most-chunked files, failures). " +
+        "With `summarize: true` (and an LLM configured) it adds a summary citing the passages it used.",
       inputSchema: analyzeInput,
       outputSchema: analyzeOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => runTool(ctx, "analyze", () => analyzeTool(ctx, args)),
+    (args) => runTool(ctx, "analyze", (log) => analyzeTool(ctx, args, log)),
   );
 }

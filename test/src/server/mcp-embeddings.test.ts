@@ -39,6 +39,10 @@ beforeAll(async () => {
     DOCINDEX_EMBEDDER: "openai",
     DOCINDEX_EMBED_MODEL: "text-embedding-3-small",
     DOCINDEX_EMBED_RETRY_SEC: "1",
+    DOCINDEX_LLM_MODEL: "primary-model",
+    DOCINDEX_LLM_FALLBACK_MODEL: "fallback-model",
+    DOCINDEX_LLM_BASE_URL: fake.baseURL,
+    DOCINDEX_LLM_API_KEY: "sk-test",
   };
   const indexed = await runCliAsync(["reindex", root, "--json"], { env });
   expect(indexed.code, indexed.stderr).toBe(0);
@@ -49,6 +53,45 @@ afterAll(async () => {
   await session?.close();
   await fake.close();
   removeDir(root);
+});
+
+describe("analyze with an LLM summary", () => {
+  interface Summary {
+    text?: string;
+    notice?: string;
+    model?: string;
+    usedFallback?: boolean;
+    citations?: { n: number; path: string; chunkId: string }[];
+  }
+  const summarize = async (path: string) => {
+    const result = await callTool(session.client, "analyze", { path, summarize: true });
+    expect(result.isError).toBeFalsy();
+    return (result.structuredContent as { summary: Summary }).summary;
+  };
+
+  it("summarises a document, citing the passages it used, and logs model, tokens and latency", async () => {
+    fake.chatScript.push({ content: "Doc 4 is about topic4 and an albatross [1].", promptTokens: 120, completionTokens: 12 });
+    const summary = await summarize("doc4.md");
+    expect(summary.text).toContain("albatross");
+    expect(summary.model).toBe("primary-model");
+    expect(summary.citations).toEqual([expect.objectContaining({ n: 1, path: "doc4.md" })]);
+    const line = session
+      .stderr()
+      .split("\n")
+      .filter((l) => l.includes("primary-model"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((record) => typeof record.latencyMs === "number");
+    expect(line).toMatchObject({ callId: expect.stringMatching(/^call-/) });
+    expect(JSON.stringify(line)).toMatch(/120/);
+  });
+
+  it("falls back to the second model when the first fails", async () => {
+    // An HTTP error is not retried (only network errors and timeouts are): the fallback answers.
+    fake.chatScript.push({ status: 500 }, { content: "From the fallback [1]." });
+    const summary = await summarize("doc2.md");
+    expect(summary).toMatchObject({ model: "fallback-model", usedFallback: true });
+    expect(summary.text).toContain("fallback");
+  });
 });
 
 describe("MCP search with embeddings", () => {
