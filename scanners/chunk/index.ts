@@ -5,7 +5,8 @@
 import type { Chunk, ParsedDocument } from "../types.js";
 import { finalizeChunks, type ChunkDraft } from "./ids.js";
 import { chunkByLines } from "./line-chunks.js";
-import { LineIndex, trimSpan } from "./lines.js";
+import { LineIndex } from "../line-index.js";
+import { trimSpan } from "./lines.js";
 import { chunkBySections } from "./section-chunks.js";
 
 export { estimateTokens } from "./tokens.js";

@@ -7,7 +7,7 @@
 import type { Section } from "../types.js";
 import { sharedHeadingPath } from "./heading-paths.js";
 import type { ChunkDraft } from "./ids.js";
-import type { LineIndex } from "./lines.js";
+import type { LineIndex } from "../line-index.js";
 import { splitSpan } from "./split-span.js";
 import { estimateTokens } from "./tokens.js";
 

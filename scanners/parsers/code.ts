@@ -5,7 +5,7 @@
  */
 import type { ParsedDocument } from "../types.js";
 import { findDeclarations } from "./code-declarations.js";
-import { LineIndex } from "./lines.js";
+import { LineIndex } from "../line-index.js";
 import { buildSections } from "./sections.js";
 
 /** `text` must already have LF line endings (see normalizeNewlines). */

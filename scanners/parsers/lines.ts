@@ -1,4 +1,4 @@
-/** Offsets to 1-based line numbers, for formats whose text lines match the source lines. */
+/** Newline normalisation and line splitting for the text parsers (line numbers: ../line-index.ts). */
 
 /**
  * CRLF becomes LF so that offsets stay simple; a lone CR is kept, because git and editors do
@@ -6,37 +6,6 @@
  */
 export function normalizeNewlines(text: string): string {
   return text.includes("\r\n") ? text.replace(/\r\n/g, "\n") : text;
-}
-
-export class LineIndex {
-  /** Offset of the first character of each line; starts[0] is line 1. */
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1))
-      this.starts.push(i + 1);
-  }
-
-  /** Line holding `offset`. The newline ending a line belongs to that line. */
-  lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-
-  /** Offset where 1-based `line` starts. */
-  lineStart(line: number): number {
-    return this.starts[line - 1] ?? 0;
-  }
-
-  get lineCount(): number {
-    return this.starts.length;
-  }
 }
 
 /** A line of text with its offsets, end excluding the newline. */

@@ -9,7 +9,8 @@
 import type { ParsedDocument } from "../types.js";
 import { readFrontMatter } from "./front-matter.js";
 import type { HeadingMark } from "./heading-marks.js";
-import { LineIndex, splitLines } from "./lines.js";
+import { LineIndex } from "../line-index.js";
+import { splitLines } from "./lines.js";
 import { markdownHeadings } from "./markdown-headings.js";
 import { asciidocHeadings, orgHeadings, rstHeadings } from "./markup-headings.js";
 import { buildSections, HeadingStack } from "./sections.js";

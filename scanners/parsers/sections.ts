@@ -4,7 +4,7 @@
  * computed here once, so that all formats agree on what a Section covers.
  */
 import type { Section } from "../types.js";
-import type { LineIndex } from "./lines.js";
+import type { LineIndex } from "../line-index.js";
 
 export interface SectionStart {
   start: number;
@@ -59,8 +59,8 @@ export function buildSections(
     const section: Section = { headingPath: span.headingPath, level: span.level, start, end };
     if (span.page !== undefined) section.page = span.page;
     if (lines !== undefined) {
-      section.lineStart = lines.lineAt(start);
-      section.lineEnd = lines.lineAt(end - 1);
+      section.lineStart = lines.lineOf(start);
+      section.lineEnd = lines.lineOf(end - 1);
     }
     sections.push(section);
   }

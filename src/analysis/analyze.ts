@@ -118,7 +118,13 @@ export async function relatedDocuments(
   let hits = await store.search({ query, limit: limit + 5, mode: "lexical", onePerDocument: true });
   const vector = vectorize && text.trim() !== "" ? await vectorize(text.slice(0, 2000)) : undefined;
   if (vector) {
-    const semantic = await store.search({ query, limit: limit + 5, mode: "semantic", vector, onePerDocument: true });
+    const semantic = await store.search({
+      query,
+      limit: limit + 5,
+      mode: "semantic",
+      vector,
+      onePerDocument: true,
+    });
     hits = reciprocalRankFusion(
       [
         { mode: "lexical", hits },

@@ -18,7 +18,13 @@ export interface LlmSummary {
   notice?: string;
   model?: string;
   usedFallback?: boolean;
-  citations?: { n: number; chunkId: string; path: string; lines?: { start: number; end: number }; page?: number }[];
+  citations?: {
+    n: number;
+    chunkId: string;
+    path: string;
+    lines?: { start: number; end: number };
+    page?: number;
+  }[];
   usage?: { promptTokens: number; completionTokens: number };
   latencyMs?: number;
 }
@@ -27,7 +33,14 @@ export interface LlmSummary {
 const BUDGET_TOKENS = 6000;
 
 function toSummaryChunk(chunk: Chunk): SummaryChunk {
-  return { id: chunk.id, path: chunk.path, text: chunk.text, lineStart: chunk.lineStart, lineEnd: chunk.lineEnd, page: chunk.page };
+  return {
+    id: chunk.id,
+    path: chunk.path,
+    text: chunk.text,
+    lineStart: chunk.lineStart,
+    lineEnd: chunk.lineEnd,
+    page: chunk.page,
+  };
 }
 
 export async function summarizeDocuments(
@@ -37,11 +50,16 @@ export async function summarizeDocuments(
   options: { question?: string; log: Logger; correlationId?: string },
 ): Promise<LlmSummary> {
   if (!settings.llmModel) {
-    return { notice: "no LLM is configured: set llmModel (and llmBaseUrl) in mcp.json or DOCINDEX_LLM_MODEL" };
+    return {
+      notice:
+        "no LLM is configured: set llmModel (and llmBaseUrl) in mcp.json or DOCINDEX_LLM_MODEL",
+    };
   }
   const chunks: SummaryChunk[] = [];
   // Round-robin over documents, so a set's summary hears from every file, not just the first.
-  const perDoc = await Promise.all(docs.slice(0, 50).map((doc) => store.getChunks(doc.root, doc.path)));
+  const perDoc = await Promise.all(
+    docs.slice(0, 50).map((doc) => store.getChunks(doc.root, doc.path)),
+  );
   for (let i = 0; chunks.length < 400 && perDoc.some((list) => i < list.length); i++) {
     for (const list of perDoc) if (i < list.length) chunks.push(toSummaryChunk(list[i]!));
   }

@@ -5,17 +5,12 @@
  * need JavaScript, so build first: `npx tsc -p tsconfig.json`.
  */
 import { existsSync } from "node:fs";
-import { join, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { compiledSibling } from "../../scanners/pool/worker-script.js";
 import { EmbedderError } from "./embedder.js";
 
 export function defaultLocalWorkerScript(moduleUrl: string = import.meta.url): URL {
-  if (!/\.[cm]?ts$/.test(moduleUrl)) return new URL("./local-worker.js", moduleUrl);
-  const path = fileURLToPath(moduleUrl);
-  const marker = `${sep}src${sep}embed${sep}`;
-  const at = path.lastIndexOf(marker);
-  if (at === -1) throw new Error(`cannot locate the repository root from ${path}`);
-  return pathToFileURL(join(path.slice(0, at), "dist", "src", "embed", "local-worker.js"));
+  return compiledSibling(moduleUrl, "src/embed", "local-worker.js");
 }
 
 export function assertLocalWorkerExists(script: URL): void {

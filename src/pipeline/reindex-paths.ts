@@ -11,9 +11,13 @@ import type { IgnoreMatcher } from "../../scanners/walk/index.js";
 import { formatTooLarge } from "../../scanners/walk/too-large.js";
 import { kindForPath } from "../../scanners/detect/kind.js";
 import type { SourceFile } from "../../scanners/types.js";
-import { effectiveWorkers } from "../config/schema.js";
 import { applyChanges, type Candidate, type RunCounters } from "./apply-changes.js";
-import { runWithSummary, type PipelineOptions, type ReindexSummary } from "./reindex.js";
+import {
+  applyContext,
+  runWithSummary,
+  type PipelineOptions,
+  type ReindexSummary,
+} from "./reindex.js";
 
 export interface ReindexPathsOptions extends PipelineOptions {
   /** Realpath of the root. */
@@ -84,25 +88,16 @@ export async function reindexPaths(options: ReindexPathsOptions): Promise<Reinde
     }
     await applyChanges(
       candidates,
-      {
-        root,
-        store,
-        parser: options.parser,
-        chunkTokens: settings.chunkTokens,
-        concurrency: options.concurrency ?? effectiveWorkers(settings) * 2,
-        log,
-        full: options.full,
-        signal: options.signal,
-        onFileDone: (done, total, path) =>
-          options.onProgress?.({
-            phase: "indexing",
-            root,
-            scanned: paths.length,
-            total,
-            done,
-            current: path || undefined,
-          }),
-      },
+      applyContext(root, options, log, (done, total, path) =>
+        options.onProgress?.({
+          phase: "indexing",
+          root,
+          scanned: paths.length,
+          total,
+          done,
+          current: path || undefined,
+        }),
+      ),
       counters,
     );
   });

@@ -11,7 +11,13 @@ import { walk } from "../../scanners/walk/index.js";
 import type { Store, StoreStats } from "../../indexers/store.js";
 import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { newCorrelationId, type Logger } from "../log.js";
-import { applyChanges, emptyCounters, type Candidate, type RunCounters } from "./apply-changes.js";
+import {
+  applyChanges,
+  emptyCounters,
+  type ApplyContext,
+  type Candidate,
+  type RunCounters,
+} from "./apply-changes.js";
 import type { FileParser } from "./index-file.js";
 import type { EmbedBacklogResult } from "../embed/embed-backlog.js";
 import type { VectorIndexer } from "./vectors.js";
@@ -90,6 +96,26 @@ export async function runWithSummary(
   return summary;
 }
 
+/** What applyChanges needs from a run's options: shared by whole-root and path runs. */
+export function applyContext(
+  root: string,
+  options: PipelineOptions,
+  log: Logger,
+  onFileDone: ApplyContext["onFileDone"],
+): ApplyContext {
+  return {
+    root,
+    store: options.store,
+    parser: options.parser,
+    chunkTokens: options.settings.chunkTokens,
+    concurrency: options.concurrency ?? effectiveWorkers(options.settings) * 2,
+    log,
+    full: options.full,
+    signal: options.signal,
+    onFileDone,
+  };
+}
+
 export async function reindex(options: ReindexOptions): Promise<ReindexSummary> {
   const roots = (options.roots ?? options.settings.roots).map(resolveRoot);
   const run = () =>
@@ -140,24 +166,9 @@ async function reindexRoot(
   }
   await applyChanges(
     candidates,
-    {
-      root,
-      store,
-      parser: options.parser,
-      chunkTokens: settings.chunkTokens,
-      concurrency: options.concurrency ?? effectiveWorkers(settings) * 2,
-      log,
-      full: options.full,
-      signal: options.signal,
-      onFileDone: (done, total, path) =>
-        progress({
-          phase: "indexing",
-          scanned: seen.size,
-          total,
-          done,
-          current: path || undefined,
-        }),
-    },
+    applyContext(root, options, log, (done, total, path) =>
+      progress({ phase: "indexing", scanned: seen.size, total, done, current: path || undefined }),
+    ),
     counters,
   );
   progress({

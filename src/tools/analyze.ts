@@ -41,8 +41,14 @@ export const analyzeInput = {
   summarize: z
     .boolean()
     .default(false)
-    .describe("Also ask the configured LLM for a summary that cites the passages it used (needs llmModel)."),
-  question: z.string().max(2000).optional().describe("With summarize: focus the summary on this question."),
+    .describe(
+      "Also ask the configured LLM for a summary that cites the passages it used (needs llmModel).",
+    ),
+  question: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe("With summarize: focus the summary on this question."),
 };
 
 export const analyzeOutput = {
@@ -152,8 +158,14 @@ async function withSummary(
   log: Logger,
 ) {
   if (!args.summarize) return toolResult(structured, text);
-  const summary = await summarizeDocuments(ctx.settings, ctx.store, docs, { question: args.question, log });
-  const cites = (summary.citations ?? []).map((c) => `[${c.n}] ${c.path}${c.lines ? `:${c.lines.start}-${c.lines.end}` : c.page !== undefined ? ` (page ${c.page})` : ""}`);
+  const summary = await summarizeDocuments(ctx.settings, ctx.store, docs, {
+    question: args.question,
+    log,
+  });
+  const cites = (summary.citations ?? []).map(
+    (c) =>
+      `[${c.n}] ${c.path}${c.lines ? `:${c.lines.start}-${c.lines.end}` : c.page !== undefined ? ` (page ${c.page})` : ""}`,
+  );
   const summaryText = summary.text
     ? `\n\nSummary (${summary.model}):\n${summary.text}${cites.length > 0 ? `\n\nSources:\n${cites.join("\n")}` : ""}`
     : `\n\nNo summary: ${summary.notice}`;
@@ -191,9 +203,18 @@ export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs, log: Lo
       "NOT_FOUND",
       `'${path}' was not indexed: ${doc.status}: ${doc.reason ?? ""}`,
     );
-  const vectorize = ctx.vectors.enabled ? async (text: string) => (await ctx.vectors.queryVector(text)).vector : undefined;
+  const vectorize = ctx.vectors.enabled
+    ? async (text: string) => (await ctx.vectors.queryVector(text)).vector
+    : undefined;
   const document = await analyzeDocument(ctx.store, ctx.roots, doc, vectorize);
-  return withSummary(ctx, args, [doc], { scope: "document", document }, documentText(document), log);
+  return withSummary(
+    ctx,
+    args,
+    [doc],
+    { scope: "document", document },
+    documentText(document),
+    log,
+  );
 }
 
 export function registerAnalyzeTool(server: McpServer, ctx: ServerContext): void {

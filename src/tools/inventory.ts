@@ -44,7 +44,7 @@ export const inventoryInput = {
     .describe('"markdown" returns the SYSTEM_INVENTORY.md report as text instead of the list.'),
 };
 
-const jobSchema = z.object({
+export const jobSchema = z.object({
   id: z.string(),
   kind: z.string(),
   state: z.string(),

@@ -9,6 +9,7 @@ import { DocindexError } from "../errors.js";
 import { confinePath } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
+import { LineIndex } from "../../scanners/line-index.js";
 
 export const readDocumentInput = {
   path: z
@@ -74,24 +75,6 @@ interface Selection {
   pages?: { start: number; end: number };
 }
 
-/** Character offset where each line starts (line 1 at index 0). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 function encodeCursor(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
 }
@@ -125,7 +108,8 @@ export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
     );
   }
   const text = (await ctx.store.getDocumentText(root, path)) ?? "";
-  const starts = lineStarts(text);
+  const lines = new LineIndex(text);
+  const starts = lines.starts;
   const selectors = [
     args.page !== undefined,
     args.chunkId !== undefined,
@@ -164,7 +148,6 @@ export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
     const lineEndsOf = picked.map((c) => c.lineEnd).filter((n): n is number => n !== undefined);
     const pagesOf = picked.map((c) => c.page).filter((n): n is number => n !== undefined);
     return respond(
-      ctx,
       doc,
       joined,
       {
@@ -193,16 +176,15 @@ export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
     const end = last < starts.length ? starts[last]! - 1 : text.length;
     selection = { start: starts[first - 1]!, end, lines: { start: first, end: last } };
   }
-  return respond(ctx, doc, text, selection, args, starts);
+  return respond(doc, text, selection, args, lines);
 }
 
 function respond(
-  _ctx: ServerContext,
   doc: { root: string; path: string; kind: string; title?: string; pageCount?: number },
   text: string,
   selection: Selection,
   args: ReadArgs,
-  starts?: number[],
+  lines?: LineIndex,
 ) {
   const selected = text.slice(selection.start, selection.end);
   const offset = args.cursor !== undefined ? decodeCursor(args.cursor) : 0;
@@ -225,10 +207,10 @@ function respond(
   };
   if (doc.title) structured.title = doc.title;
   if (doc.pageCount !== undefined) structured.pageCount = doc.pageCount;
-  if (starts && piece.length > 0) {
+  if (lines && piece.length > 0) {
     structured.lines = {
-      start: lineOf(starts, selection.start + offset),
-      end: lineOf(starts, selection.start + end - 1),
+      start: lines.lineOf(selection.start + offset),
+      end: lines.lineOf(selection.start + end - 1),
     };
   } else if (selection.lines) {
     structured.lines = selection.lines;

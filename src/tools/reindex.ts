@@ -9,7 +9,7 @@ import { DocindexError } from "../errors.js";
 import { confinePath, pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob, JobRequest } from "../server/index-jobs.js";
-import { publicJob } from "./inventory.js";
+import { jobSchema, publicJob } from "./inventory.js";
 import { runTool, toolResult } from "./tool-kit.js";
 
 export const reindexInput = {
@@ -31,15 +31,7 @@ export const reindexInput = {
     ),
 };
 
-const jobOutput = z.object({
-  id: z.string(),
-  kind: z.string(),
-  state: z.string(),
-  progress: z.object({ scanned: z.number(), total: z.number(), done: z.number() }),
-  queuedAt: z.string().optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  error: z.string().optional(),
+const jobOutput = jobSchema.extend({
   summary: z
     .object({
       scanned: z.number(),
