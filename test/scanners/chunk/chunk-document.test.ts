@@ -288,11 +288,10 @@ describe("chunkDocument: edge cases", () => {
     expect(() => chunkDocument("a.txt", plain("x"), { maxTokens: 0 })).toThrow(RangeError);
   });
 
-  it("chunks a large file quickly", () => {
+  it("chunks a large file into bounded pieces (speed is measured by npm run bench, not here)", () => {
     const text = codeFile(3000, 10);
-    const started = Date.now();
     const chunks = chunkDocument("big.ts", plain(text));
     expect(chunks.length).toBeGreaterThan(500);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Math.max(...chunks.map((c) => c.tokens))).toBeLessThanOrEqual(400);
   });
 });

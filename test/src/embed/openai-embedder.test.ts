@@ -177,11 +177,11 @@ describe("OpenAIEmbedder against a real HTTP server", () => {
     const e = embedder({ timeoutMs: 300 });
     await e.start();
     server.failEmbeddings({ delayMs: 3000 });
-    const started = performance.now();
     const [v] = await e.embed(["slow"]);
     expect(v).toHaveLength(16);
+    // probe, the request that timed out, and its retry: had the timeout not fired, the slow
+    // answer would have come back on the second call.
     expect(server.embeddingCalls).toBe(3);
-    expect(performance.now() - started).toBeLessThan(2500);
   });
 
   it("gives up after maxAttempts with UNAVAILABLE naming the provider", async () => {
