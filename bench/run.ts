@@ -15,6 +15,9 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scifact: scifactBench,
   pdf: () => pdfBench(),
   server: serverBench,
+  embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
+  vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
+  elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),
 };
 
 async function main(): Promise<void> {
