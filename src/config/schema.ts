@@ -55,7 +55,10 @@ export const settingsSchema = z
     /** How often chunks waiting for an unavailable embedder are tried again (server). */
     embedRetrySec: z.number().min(1).max(86_400),
 
-    /** Reciprocal rank fusion constant for hybrid search. */
+    /**
+     * Reciprocal rank fusion constant for hybrid search. 20 with 100 candidates per ranking:
+     * the best region of the k x candidates grid on the SciFact train queries (bench/README.md).
+     */
     rrfK: z.number().int().min(1).max(1000),
     /** How many lexical and how many semantic candidates hybrid search fuses. */
     hybridCandidates: z.number().int().min(10).max(1000),
@@ -110,8 +113,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   offline: false,
   embedDtype: "q8",
   embedRetrySec: 30,
-  rrfK: 60,
-  hybridCandidates: 50,
+  rrfK: 20,
+  hybridCandidates: 100,
   esIndexPrefix: "docindex",
   esShards: 1,
   storeRetrySec: 10,

@@ -1,8 +1,8 @@
 /**
  * Reciprocal rank fusion: each ranking gives a hit 1 / (k + rank), summed across rankings.
  * It needs no score calibration between BM25 and cosine similarity, which is why hybrid
- * search uses it; k damps the weight of the very top ranks (60 in the original paper, and
- * what the SciFact train queries favour here: see bench).
+ * search uses it; k damps the weight of the very top ranks (60 in the original paper; the
+ * SciFact train queries favour a smaller k here, hence the default of 20: bench/README.md).
  */
 import type { SearchHit } from "../../indexers/store.js";
 

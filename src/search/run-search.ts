@@ -46,7 +46,7 @@ export async function runSearchQuery(
   store: Store,
   request: SearchQuery,
   vectors?: VectorSupport,
-  fusion: FusionSettings = { rrfK: 60, candidates: 50 },
+  fusion: FusionSettings = { rrfK: 20, candidates: 100 },
 ): Promise<SearchAnswer> {
   const wanted: SearchMode = request.mode ?? (vectors?.enabled ? "hybrid" : "lexical");
   const base = { query: request.query, filters: request.filters };
