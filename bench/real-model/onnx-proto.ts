@@ -1,12 +1,11 @@
 /**
  * The few ONNX protobuf messages a plain inference graph needs (field numbers from
  * onnx/onnx.proto), and a small builder that writes nodes and initializers with protobufjs.
- * A self-contained copy of the approach in test/helpers/tiny-model.ts (tsconfig's include does
- * not cover test/).
+ * The tests' generated tiny model (test/helpers/tiny-model.ts) uses the same message set.
  */
 import protobuf from "protobufjs";
 
-const ONNX_PROTO = `
+export const ONNX_PROTO = `
 syntax = "proto3";
 package onnx;
 message AttributeProto {
