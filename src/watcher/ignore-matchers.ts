@@ -21,6 +21,11 @@ export class IgnoreMatchers {
     return matcher;
   }
 
+  /** Forgets every cached rule of a root: the next call reads all its ignore files afresh. */
+  reset(root: string): void {
+    this.matchers.delete(root);
+  }
+
   async invalidate(root: string, gitignoreRel: string): Promise<void> {
     const matcher = this.matchers.get(root);
     if (matcher) (await matcher).invalidate(gitignoreRel);

@@ -63,6 +63,9 @@ export class WorkspaceWatcher {
   private batch: PendingBatch | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
+  /** Roots to rescan once a burst has settled (see reconcileLater). */
+  private readonly reconcileRoots = new Set<string>();
+  private reconcileTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly state: WatcherStatus;
 
@@ -89,6 +92,7 @@ export class WorkspaceWatcher {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.reconcileTimer);
     clearInterval(this.rescanTimer);
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     this.watchers.clear();
@@ -153,6 +157,8 @@ export class WorkspaceWatcher {
    */
   private async rewatch(root: string): Promise<void> {
     if (this.closed) return;
+    // Read every ignore file afresh: an event may have fired while a .gitignore was half written.
+    this.options.matchers.reset(root);
     const old = this.watchers.get(root);
     await this.watchRoot(root, this.state.mode === "polling");
     await old?.close();
@@ -169,6 +175,11 @@ export class WorkspaceWatcher {
       rescanRoots: new Set(),
       firstEventAt: Date.now(),
     });
+    // New folders and bursts are where file watchers drop events (files written into a folder
+    // before its watch is set up): settle them with a rescan once things are quiet.
+    if (event === "addDir" || this.state.events % 500 === 0 || this.reconcileRoots.has(root)) {
+      this.reconcileLater(root);
+    }
     if (basename(rel) === ".gitignore") {
       void this.options.matchers.invalidate(root, rel);
       batch.rescanRoots.add(root);
@@ -179,6 +190,19 @@ export class WorkspaceWatcher {
     }
     this.options.log.debug("file event", { event, root, path: rel });
     this.schedule(batch);
+  }
+
+  private reconcileLater(root: string): void {
+    this.reconcileRoots.add(root);
+    clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(
+      () => {
+        const roots = [...this.reconcileRoots];
+        this.reconcileRoots.clear();
+        if (!this.closed && roots.length > 0) this.options.jobs.enqueue({ kind: "watch", roots });
+      },
+      Math.max(1000, this.options.maxWaitMs),
+    );
   }
 
   private schedule(batch: PendingBatch): void {
