@@ -221,3 +221,29 @@ export class StoreError extends Error {
     this.name = "StoreError";
   }
 }
+
+/**
+ * The vector of a semantic request, or the StoreError every store gives: semantic search needs
+ * the query's embedding (of the stored model's size), and hybrid is fused above the store.
+ */
+export function semanticRequestVector(request: SearchRequest, model?: VectorModel): Float32Array {
+  if (request.vector === undefined) {
+    throw new StoreError(
+      "EMBEDDER_REQUIRED",
+      `${request.mode} search requires an embedder: pass the query's embedding as request.vector, or use mode "lexical".`,
+    );
+  }
+  if (request.mode === "hybrid") {
+    throw new StoreError(
+      "UNSUPPORTED_MODE",
+      'Hybrid search is fused above the store from one "lexical" and one "semantic" search.',
+    );
+  }
+  if (model !== undefined && request.vector.length !== model.dimensions) {
+    throw new StoreError(
+      "VECTOR_MISMATCH",
+      `The query vector has ${request.vector.length} dimensions; the index holds ${model.id} vectors of ${model.dimensions}.`,
+    );
+  }
+  return request.vector;
+}

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from "../sqlite/cursor.js";
 import { parseQuery } from "../sqlite/query.js";
 import {
   StoreError,
+  semanticRequestVector,
   type CatalogEntry,
   type ChunkVector,
   type DocumentFilter,
@@ -275,26 +276,10 @@ export class ElasticsearchStore implements Store {
     const index = this.layout.live;
     let model: StoredVectorModel | undefined;
     if (request.mode !== "lexical") {
-      if (request.vector === undefined) {
-        throw new StoreError(
-          "EMBEDDER_REQUIRED",
-          `${request.mode} search requires an embedder: pass the query's embedding as request.vector, or use mode "lexical".`,
-        );
-      }
-      if (request.mode === "hybrid") {
-        throw new StoreError(
-          "UNSUPPORTED_MODE",
-          'Hybrid search is fused above the store from one "lexical" and one "semantic" search.',
-        );
-      }
+      semanticRequestVector(request);
       model = await currentModel(this.conn, index);
       if (model === undefined) return [];
-      if (request.vector.length !== model.dimensions) {
-        throw new StoreError(
-          "VECTOR_MISMATCH",
-          `The query vector has ${request.vector.length} dimensions; the index holds ${model.id} vectors of ${model.dimensions}.`,
-        );
-      }
+      semanticRequestVector(request, model);
     }
     await this.fresh(index);
     const ctx: SearchContext = {

@@ -8,7 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { Chunk } from "../../scanners/types.js";
 import {
-  StoreError,
+  semanticRequestVector,
   type CatalogEntry,
   type DocumentFilter,
   type DocumentPage,
@@ -212,27 +212,11 @@ export class SqliteStore implements Store {
     const queryOptions = this.options.query ?? {};
     if (request.mode === "lexical")
       return lexicalSearch(this.db, request, this.weights, queryOptions);
-    if (request.vector === undefined) {
-      throw new StoreError(
-        "EMBEDDER_REQUIRED",
-        `${request.mode} search requires an embedder: pass the query's embedding as request.vector, or use mode "lexical".`,
-      );
-    }
-    if (request.mode === "hybrid") {
-      throw new StoreError(
-        "UNSUPPORTED_MODE",
-        'Hybrid search is fused above the store from one "lexical" and one "semantic" search.',
-      );
-    }
+    semanticRequestVector(request);
     const model = this.vectors.model();
     if (model === undefined) return [];
-    if (request.vector.length !== model.dimensions) {
-      throw new StoreError(
-        "VECTOR_MISMATCH",
-        `The query vector has ${request.vector.length} dimensions; the index holds ${model.id} vectors of ${model.dimensions}.`,
-      );
-    }
-    return semanticSearch(this.db, request, request.vector, this.distanceFunction, queryOptions);
+    const vector = semanticRequestVector(request, model);
+    return semanticSearch(this.db, request, vector, this.distanceFunction, queryOptions);
   }
 
   async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {

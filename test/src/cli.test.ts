@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReindexSummary } from "../../src/pipeline/reindex.js";
 import { runCli } from "../helpers/cli.js";
 import { copyInto, makeTempDir, removeDir, SHARED_DOCS, writeTree } from "../helpers/tree.js";
 
@@ -27,17 +28,7 @@ function searchJson(root: string, query: string, extra: string[] = []): JsonResu
 function reindexJson(root: string, extra: string[] = []) {
   const result = runCli(["reindex", root, "--json", ...extra]);
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as {
-    scanned: number;
-    added: number;
-    changed: number;
-    unchanged: number;
-    deleted: number;
-    indexed: number;
-    skipped: number;
-    failed: number;
-    problems: { path: string; status: string; reason: string }[];
-  };
+  return JSON.parse(result.stdout) as ReindexSummary;
 }
 
 describe("docindex reindex and search on a mixed folder", () => {
