@@ -4,11 +4,11 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { datasetPath } from "../test/helpers/datasets.js";
 import { ParserPool } from "../scanners/pool/parser-pool.js";
 import { fmt, hasCommand, timeCommand, timeMs } from "./timing.js";
 
-const PDF_DIR = fileURLToPath(new URL("../../../shared/datasets/docs/pdf", import.meta.url));
+const PDF_DIR = datasetPath("docs/pdf");
 
 export async function pdfBench(): Promise<void> {
   const files = readdirSync(PDF_DIR)

@@ -5,12 +5,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { datasetPath } from "../test/helpers/datasets.js";
 import type { Qrels } from "./metrics.js";
 
-export const SCIFACT_DIR = fileURLToPath(
-  new URL("../../../shared/datasets/beir/scifact-train", import.meta.url),
-);
+export const SCIFACT_DIR = datasetPath("beir/scifact-train");
 
 function readJsonl<T>(path: string): T[] {
   return readFileSync(path, "utf8")

@@ -2,9 +2,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { datasetPath } from "./datasets.js";
 
-export const SHARED_DOCS = fileURLToPath(new URL("../../../shared/datasets/docs", import.meta.url));
+/** The real-world documents (see test/helpers/datasets.ts for where they come from). */
+export const SHARED_DOCS = datasetPath("docs");
 
 export function makeTempDir(prefix = "docindex-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -18,16 +18,15 @@ import {
 } from "../../indexers/elasticsearch/index.js";
 import { startEsCluster, type EsCluster } from "../elasticsearch/es-node.js";
 import { chunkDocument } from "../../scanners/chunk/index.js";
-import { makeChunks, makeRecord, runStoreContract } from "./store-contract.js";
+import { elasticsearchAvailable } from "../helpers/elasticsearch-gate.js";
+import { makeChunks, makeRecord, ROOT, runStoreContract } from "./store-contract.js";
 import { ndcgAt, parsedAbstract, recallAt, runScifact, SCIFACT_DIR } from "./scifact-quality.js";
 
-const skip = process.env.DOCINDEX_ES_TESTS === "0";
+const skip = !elasticsearchAvailable();
 const scifact = process.env.DOCINDEX_SCIFACT === "1" && fs.existsSync(SCIFACT_DIR);
-if (skip) console.warn("DOCINDEX_ES_TESTS=0: skipping the Elasticsearch store tests");
 
 // First run: Maven downloads ~60 MB into ~/.m2 before the JVM starts.
 const START_TIMEOUT = 600_000;
-const ROOT = "/work/root-a";
 
 let es: EsCluster | undefined;
 let admin: Client | undefined;

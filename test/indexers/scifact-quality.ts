@@ -8,11 +8,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { datasetPath } from "../helpers/datasets.js";
 import { chunkDocument, type ChunkOptions } from "../../scanners/chunk/index.js";
 import type { ParsedDocument } from "../../scanners/types.js";
 import { openSqliteStore, type SqliteStoreOptions } from "../../indexers/sqlite/index.js";
 
-export const SCIFACT_DIR = "/work/shared/datasets/beir/scifact-train";
+export const SCIFACT_DIR = datasetPath("beir/scifact-train");
 const ROOT = "/beir/scifact";
 
 export interface ScifactOptions {

@@ -3,12 +3,16 @@
  * factory that returns a fresh, empty store; the suite closes every store it makes.
  */
 import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Chunk, FileKind } from "../../scanners/types.js";
 import type { DocumentRecord, SearchHit, Store } from "../../indexers/store.js";
 
-const ROOT = "/work/root-a";
-const OTHER_ROOT = "/work/root-b";
+// Made-up roots: stores treat a root as a name and never read it. Under the OS temp folder so
+// that no path of a real machine appears in the repository.
+export const ROOT = join(tmpdir(), "docindex-root-a");
+export const OTHER_ROOT = join(tmpdir(), "docindex-root-b");
 
 const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
 

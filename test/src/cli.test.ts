@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReindexSummary } from "../../src/pipeline/reindex.js";
 import { runCli } from "../helpers/cli.js";
+import { datasetAvailable } from "../helpers/datasets.js";
 import { copyInto, makeTempDir, removeDir, SHARED_DOCS, writeTree } from "../helpers/tree.js";
 
 const FILLER = "This sentence only makes the section long enough to be a passage of its own. "
@@ -31,7 +32,8 @@ function reindexJson(root: string, extra: string[] = []) {
   return JSON.parse(result.stdout) as ReindexSummary;
 }
 
-describe("docindex reindex and search on a mixed folder", () => {
+// The mixed folder holds real PDF and DOCX files from the datasets.
+describe.skipIf(!datasetAvailable("docs"))("docindex reindex and search on a mixed folder", () => {
   let root: string;
 
   beforeAll(() => {

@@ -14,8 +14,9 @@ import { runCliAsync } from "../helpers/cli.js";
 import { callTool, connectStdio, eventually } from "../helpers/mcp.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
 import { makeTempDir, removeDir, writeTree } from "../helpers/tree.js";
+import { elasticsearchAvailable } from "../helpers/elasticsearch-gate.js";
 
-const skip = process.env.DOCINDEX_ES_TESTS === "0";
+const skip = !elasticsearchAvailable();
 let es: EsCluster;
 const dirs: string[] = [];
 let prefixCounter = 0;

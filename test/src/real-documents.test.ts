@@ -8,7 +8,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { datasetAvailable } from "../helpers/datasets.js";
 import { makeTempDir, removeDir, SHARED_DOCS } from "../helpers/tree.js";
+
+const haveDocs = datasetAvailable("docs");
 
 const hasPdftotext = spawnSync("pdftotext", ["-v"]).error === undefined;
 
@@ -23,6 +26,7 @@ let rows: Map<string, Row>;
 
 beforeAll(() => {
   scratch = makeTempDir();
+  if (!haveDocs) return;
   const index = join(scratch, "index");
   // The shared folder is read-only: the index and the inventory go to the scratch folder.
   const reindex = runCli(["reindex", SHARED_DOCS, "--index", index, "--json"], { cwd: scratch });
@@ -45,7 +49,7 @@ function filesOf(kind: "pdf" | "docx"): string[] {
     .map((name) => `${kind}/${name}`);
 }
 
-describe("real-world documents", () => {
+describe.skipIf(!haveDocs)("real-world documents", () => {
   it("gives every file a row, and every file not indexed a reason", () => {
     for (const path of [...filesOf("pdf"), ...filesOf("docx")]) {
       const row = rows.get(path);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFile, REASONS } from "../../../scanners/parsers/index.js";
 import type { ParsedDocument } from "../../../scanners/types.js";
-import { CJK, CYRILLIC, datasetPath, manifest, RTL } from "./datasets.js";
+import { CJK, CYRILLIC, datasetPath, HAVE_DOCS, manifest, RTL } from "./datasets.js";
 import { expectIndexed } from "./helpers.js";
 
 /** Its only content is a checkbox form field: there is no text to index. */
@@ -20,7 +20,7 @@ const SCRIPT_ONLY_IN_NUMBERING = new Set([
 const parse = async (file: string): Promise<ParsedDocument> =>
   expectIndexed(await parseFile(datasetPath("docx", file), "docx"));
 
-describe("DOCX dataset", () => {
+describe.skipIf(!HAVE_DOCS)("DOCX dataset", () => {
   for (const entry of manifest("docx")) {
     it(`${entry.file} (${entry.notes})`, async () => {
       const outcome = await parseFile(datasetPath("docx", entry.file), "docx");

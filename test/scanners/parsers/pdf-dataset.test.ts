@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFile, REASONS } from "../../../scanners/parsers/index.js";
 import type { ParseOutcome } from "../../../scanners/types.js";
-import { CJK, datasetPath, manifest, RTL, userPassword } from "./datasets.js";
+import { CJK, datasetPath, HAVE_DOCS, manifest, RTL, userPassword } from "./datasets.js";
 import { expectIndexed } from "./helpers.js";
 
 const entries = manifest("pdf");
@@ -27,7 +27,7 @@ function expectOutcome(outcome: ParseOutcome, expected: string): void {
   else expect(outcome).toEqual({ ok: false, status: "skipped", reason: expected });
 }
 
-describe("PDF dataset", () => {
+describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
   it("has the files the manifest lists", () => {
     expect(entries.length).toBeGreaterThanOrEqual(20);
   });

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parseFile } from "../../../scanners/parsers/index.js";
-import { datasetPath, manifest, userPassword } from "./datasets.js";
+import { datasetPath, HAVE_DOCS, manifest, userPassword } from "./datasets.js";
 
 const hasPdftotext = spawnSync("pdftotext", ["-v"], { stdio: "ignore" }).error === undefined;
 if (!hasPdftotext)
@@ -39,7 +39,7 @@ function pdftotext(path: string, password: string | undefined): string {
 const MIN_WORDS = 1;
 const MIN_OVERLAP = 0.6;
 
-describe.skipIf(!hasPdftotext)("PDF text versus pdftotext", () => {
+describe.skipIf(!hasPdftotext || !HAVE_DOCS)("PDF text versus pdftotext", () => {
   const results: { file: string; theirs: number; overlap: number }[] = [];
 
   for (const entry of manifest("pdf")) {

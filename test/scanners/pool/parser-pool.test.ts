@@ -12,7 +12,7 @@ import { parseFile } from "../../../scanners/parsers/index.js";
 import { CANCELLED_REASON, ParserPool } from "../../../scanners/pool/parser-pool.js";
 import { defaultWorkerScript } from "../../../scanners/pool/worker-script.js";
 import type { FileKind, ParseOutcome } from "../../../scanners/types.js";
-import { DATASETS } from "../parsers/datasets.js";
+import { DATASETS, HAVE_DOCS } from "../parsers/datasets.js";
 import { tempDir } from "../parsers/helpers.js";
 import { writeMisbehavingWorker, writePrintingWorker } from "./test-workers.js";
 
@@ -23,7 +23,7 @@ const misbehaving = writeMisbehavingWorker(dir);
 const textOf = (outcome: ParseOutcome): string =>
   outcome.ok ? outcome.doc.text : `${outcome.status}: ${outcome.reason}`;
 
-describe("ParserPool with the real parse worker", () => {
+describe.skipIf(!HAVE_DOCS)("ParserPool with the real parse worker", () => {
   it("parses the whole PDF and DOCX dataset concurrently, exactly as parseFile does in-process", async () => {
     const files: { path: string; kind: FileKind }[] = [];
     for (const kind of ["pdf", "docx"] as const) {
