@@ -218,10 +218,7 @@ export async function embeddingsBench(workDir: string): Promise<void> {
         const cell: QueryScore[] = [];
         queries.forEach((query, q) => {
           const fused = reciprocalRankFusion(
-            [
-              { mode: "lexical", hits: lexicalLists[q]!.slice(0, candidates) },
-              { mode: "semantic", hits: semanticLists[q]!.slice(0, candidates) },
-            ],
+            [lexicalLists[q]!.slice(0, candidates), semanticLists[q]!.slice(0, candidates)],
             k,
           );
           cell.push(scoreRanking(bestPerDocument(fused).slice(0, 100), qrels.get(query.id)!));

@@ -5,6 +5,8 @@
  * cluster rejects for load (429) are sent again with backoff; other item failures are returned
  * to the caller, which knows which ones it expects (a delete of a missing id, say).
  */
+import { GaveUp } from "../resilience/failures.js";
+import { Resilience } from "../resilience/resilience.js";
 import type { EsConnection } from "./connection.js";
 
 export interface BulkOp {
@@ -53,7 +55,12 @@ function serialize(op: BulkOp): Serialized {
   return { op, lines, bytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Items of a round that the cluster rejected for load; the round's other items landed. */
+class ItemsRejected extends Error {
+  constructor(readonly failures: BulkFailure[]) {
+    super(`${failures.length} bulk item(s) rejected with 429`);
+  }
+}
 
 export async function runBulk(
   conn: EsConnection,
@@ -81,6 +88,11 @@ export async function runBulk(
   return failures;
 }
 
+/**
+ * Sends one batch, then only its items rejected with 429 again, under the shared retry policy
+ * (backoff with full jitter from 100 ms, at most 5 s); the request itself goes through the
+ * connection's own policy and breaker.
+ */
 async function sendBatch(
   conn: EsConnection,
   items: Serialized[],
@@ -88,35 +100,43 @@ async function sendBatch(
 ): Promise<BulkFailure[]> {
   const failed: BulkFailure[] = [];
   let pending = items;
-  let delay = 100;
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 0) {
-      await sleep(delay * (0.5 + Math.random()));
-      delay = Math.min(5000, delay * 2);
-    }
-    const body = pending.flatMap((i) => i.lines);
-    // require_alias: a vanished alias must fail the write, not auto-create an index by its name.
-    const response = await conn.call("bulk write", (client) =>
-      client.bulk({ operations: body, require_alias: true }),
-    );
-    const rejected: Serialized[] = [];
-    if (response.errors) {
-      response.items.forEach((entry, i) => {
-        const result = Object.values(entry)[0] as BulkResponseItem | undefined;
-        const item = pending[i];
-        if (result === undefined || item === undefined || result.error === undefined) return;
-        if (result.status === 429 && round < retries) rejected.push(item);
-        else {
-          failed.push({
+  const resend = new Resilience({
+    retry: { maxAttempts: retries + 1, baseDelayMs: 100, maxDelayMs: 5000 },
+    classify: (error) =>
+      error instanceof ItemsRejected ? { kind: "transient" } : { kind: "unrelated" },
+  });
+  try {
+    await resend.run(async () => {
+      const body = pending.flatMap((i) => i.lines);
+      // require_alias: a vanished alias must fail the write, not auto-create an index by its name.
+      const response = await conn.call("bulk write", (client) =>
+        client.bulk({ operations: body, require_alias: true }),
+      );
+      const rejected: Serialized[] = [];
+      const rejections: BulkFailure[] = [];
+      if (response.errors) {
+        response.items.forEach((entry, i) => {
+          const result = Object.values(entry)[0] as BulkResponseItem | undefined;
+          const item = pending[i];
+          if (result === undefined || item === undefined || result.error === undefined) return;
+          const failure = {
             op: item.op,
             status: result.status,
             type: result.error.type ?? "",
             reason: result.error.reason ?? "",
-          });
-        }
-      });
-    }
-    pending = rejected;
+          };
+          if (result.status === 429) {
+            rejected.push(item);
+            rejections.push(failure);
+          } else failed.push(failure);
+        });
+      }
+      pending = rejected;
+      if (rejected.length > 0) throw new ItemsRejected(rejections);
+    });
+  } catch (error) {
+    if (!(error instanceof GaveUp && error.cause instanceof ItemsRejected)) throw error;
+    failed.push(...error.cause.failures);
   }
   return failed;
 }

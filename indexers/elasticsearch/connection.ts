@@ -1,11 +1,15 @@
 /**
- * Every request to Elasticsearch goes through `call`: bounded retries with jittered backoff for
- * what passes (connection refused or reset, timeouts, 429, 502-504, a node leaving the cluster),
- * a circuit breaker so a cluster that is down costs callers one fast error instead of a retry
- * storm, and errors a person can act on: UNAVAILABLE and AUTH StoreErrors that name the URL.
- * The client's own retries are off so there is exactly one retry policy.
+ * Every request to Elasticsearch goes through `call`, under the shared retry-and-breaker policy
+ * (../resilience): bounded retries with jittered backoff for what passes (connection refused or
+ * reset, timeouts, 429, 502-504, a node leaving the cluster), a circuit breaker so a cluster
+ * that is down costs callers one fast error instead of a retry storm, and errors a person can
+ * act on: UNAVAILABLE and AUTH StoreErrors that name the URL. The client's own retries are off
+ * so there is exactly one retry policy.
  */
 import { errors, type Client } from "@elastic/elasticsearch";
+import { CircuitOpen, GaveUp, type Verdict } from "../resilience/failures.js";
+import { Resilience, type BreakerSettings } from "../resilience/resilience.js";
+import { retryAfterMs } from "../resilience/retry-after.js";
 import { StoreError } from "../store.js";
 
 export interface RetryPolicy {
@@ -15,12 +19,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export interface BreakerPolicy {
-  /** Consecutive calls that failed for want of a cluster before the breaker opens. */
-  failureThreshold: number;
-  /** How long an open breaker fails calls at once before letting one through to probe. */
-  cooldownMs: number;
-}
+/** Consecutive calls that failed for want of a cluster, and how long the breaker stays open. */
+export type BreakerPolicy = BreakerSettings;
 
 /** Error types a cluster answers with while shards move after a node left. */
 const TRANSIENT_TYPES = new Set([
@@ -78,6 +78,25 @@ function isTlsProblem(error: Error): boolean {
   return /certificate|self[- ]signed|SSL|TLS/i.test(error.message);
 }
 
+/**
+ * What a failure says about the cluster. A response other than the transient ones is an
+ * answer: the cluster is up, whatever it said. Our own StoreErrors, TLS and product checks are
+ * passed on untouched.
+ */
+export function classifyEsFailure(error: unknown): Verdict {
+  if (isTransient(error)) {
+    return {
+      kind: "transient",
+      timedOut: error instanceof errors.TimeoutError,
+      retryAfterMs:
+        error instanceof errors.ResponseError
+          ? retryAfterMs(error.headers as Record<string, string> | undefined)
+          : undefined,
+    };
+  }
+  return error instanceof errors.ResponseError ? { kind: "refused" } : { kind: "unrelated" };
+}
+
 function failedUrl(error: unknown): string | undefined {
   const meta = (error as { meta?: { meta?: { connection?: { url?: URL } | null } } }).meta;
   const url = meta?.meta?.connection?.url;
@@ -89,20 +108,26 @@ function failedUrl(error: unknown): string | undefined {
   return copy.toString().replace(/\/$/, "");
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class EsConnection {
-  private consecutiveFailures = 0;
-  private openUntil = 0;
-  private lastFailure = "";
+  private readonly policy: Resilience;
 
   constructor(
     readonly client: Client,
     /** The configured node URLs, without credentials, for messages. */
     readonly urls: string[],
-    private readonly retry: RetryPolicy,
-    private readonly breaker: BreakerPolicy,
-  ) {}
+    retry: RetryPolicy,
+    breaker: BreakerPolicy,
+  ) {
+    this.policy = new Resilience({
+      retry: {
+        maxAttempts: retry.attempts,
+        baseDelayMs: retry.baseDelayMs,
+        maxDelayMs: retry.maxDelayMs,
+      },
+      breaker,
+      classify: classifyEsFailure,
+    });
+  }
 
   /** Runs one request with the retry policy; `what` names it in error messages. */
   async call<T>(what: string, request: (client: Client) => Promise<T>): Promise<T> {
@@ -114,44 +139,19 @@ export class EsConnection {
    * failure anywhere restarts the whole operation.
    */
   async attempt<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    if (Date.now() < this.openUntil) {
-      throw new StoreError(
-        "UNAVAILABLE",
-        `Elasticsearch at ${this.where()} is unavailable (${what} not attempted: ${this.consecutiveFailures} calls in a row failed, ` +
-          `retrying after ${new Date(this.openUntil).toISOString()}). Last error: ${this.lastFailure}`,
-      );
-    }
-    let delay = this.retry.baseDelayMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await operation();
-        this.consecutiveFailures = 0;
-        return result;
-      } catch (error) {
-        if (error instanceof StoreError) throw error;
-        if (!isTransient(error)) {
-          // The cluster answered: it is up, whatever the answer was.
-          this.consecutiveFailures = 0;
-          throw this.describe(what, error);
-        }
-        // A request that timed out already waited requestTimeoutMs: one more try, not five.
-        const timedOut = error instanceof errors.TimeoutError && attempt >= 2;
-        if (attempt >= this.retry.attempts || timedOut) {
-          this.recordFailure(error);
-          throw this.unavailable(what, error, attempt);
-        }
-        // Full jitter: many writers retrying against one recovering cluster spread out.
-        await sleep(Math.random() * delay);
-        delay = Math.min(this.retry.maxDelayMs, delay * 2);
+    try {
+      return await this.policy.run(() => operation());
+    } catch (error) {
+      if (error instanceof CircuitOpen) {
+        throw new StoreError(
+          "UNAVAILABLE",
+          `Elasticsearch at ${this.where()} is unavailable (${what} not attempted: ${error.failures} calls in a row failed, ` +
+            `retrying after ${new Date(error.retryAt).toISOString()}). Last error: ${message(error.lastFailure)}`,
+        );
       }
-    }
-  }
-
-  private recordFailure(error: unknown): void {
-    this.consecutiveFailures++;
-    this.lastFailure = error instanceof Error ? error.message : String(error);
-    if (this.consecutiveFailures >= this.breaker.failureThreshold) {
-      this.openUntil = Date.now() + this.breaker.cooldownMs;
+      if (error instanceof GaveUp) throw this.unavailable(what, error.cause, error.attempts);
+      if (error instanceof StoreError) throw error;
+      throw this.describe(what, error);
     }
   }
 
@@ -163,16 +163,13 @@ export class EsConnection {
     const detail =
       error instanceof errors.ResponseError
         ? `${error.statusCode} ${responseReason(error)}`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : message(error);
     return new StoreError(
       "UNAVAILABLE",
       `Elasticsearch at ${this.where(error)} is unavailable (${what}, ${attempts} attempts): ${detail}. ` +
         "Check that the cluster is running and that ELASTICSEARCH_URL points at it.",
     );
   }
-
   private describe(what: string, error: unknown): unknown {
     if (error instanceof errors.ConnectionError && isTlsProblem(error)) {
       return new StoreError(
@@ -202,4 +199,8 @@ export class EsConnection {
     }
     return error;
   }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

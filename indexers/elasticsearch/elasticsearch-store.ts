@@ -5,8 +5,8 @@
  */
 import type { estypes } from "@elastic/elasticsearch";
 import type { Chunk } from "../../scanners/types.js";
-import { decodeCursor, encodeCursor } from "../sqlite/cursor.js";
-import { parseQuery } from "../sqlite/query.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { queryTerms } from "../text/query-terms.js";
 import {
   StoreError,
   semanticRequestVector,
@@ -351,7 +351,7 @@ export class ElasticsearchStore implements Store {
     await this.fresh(index);
     const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
     const queries = terms.map((term) => {
-      const words = parseQuery(term, { ...this.options.query, stopwords: new Set() })?.terms ?? [];
+      const words = queryTerms(term, { ...this.options.query, stopwords: new Set() });
       return lexicalQuery(words, this.weights);
     });
     queries.forEach((query, i) => {

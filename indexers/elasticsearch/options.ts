@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Client, type ClientOptions } from "@elastic/elasticsearch";
-import type { QueryOptions } from "../sqlite/query.js";
+import type { QueryOptions } from "../text/query-terms.js";
 import type { VectorModel } from "../store.js";
 import type { BreakerPolicy, RetryPolicy } from "./connection.js";
 import type { ColumnWeights } from "./queries.js";

@@ -5,7 +5,7 @@
  * they apply before the top hits are chosen.
  */
 import type { estypes } from "@elastic/elasticsearch";
-import { isCjk } from "../sqlite/segment.js";
+import { isCjk } from "../text/segment.js";
 import type { DocumentFilter, SearchFilters } from "../store.js";
 import { globToRegexp } from "./glob-regexp.js";
 import { SEARCH_FIELDS, type SearchColumn } from "./mapping.js";

@@ -12,8 +12,8 @@
 import type { estypes } from "@elastic/elasticsearch";
 import picomatch from "picomatch";
 import type { FileKind } from "../../scanners/types.js";
-import { parseQuery, type QueryOptions } from "../sqlite/query.js";
-import { makeSnippet } from "../sqlite/snippet.js";
+import { queryTerms, type QueryOptions } from "../text/query-terms.js";
+import { makeSnippet } from "../text/snippet.js";
 import type { SearchHit, SearchRequest } from "../store.js";
 import type { EsConnection } from "./connection.js";
 import type { StoredVectorModel } from "./mapping.js";
@@ -55,7 +55,7 @@ function plan(
 ): Plan | undefined {
   const { filter, mustNot } = searchFilters(request.filters);
   const collapse = request.onePerDocument ? { collapse: { field: "gen" } } : {};
-  const terms = parseQuery(request.query, ctx.queryOptions)?.terms ?? [];
+  const terms = queryTerms(request.query, ctx.queryOptions);
   if (request.mode === "lexical") {
     const match = lexicalQuery(terms, ctx.weights);
     if (match === undefined) return undefined;

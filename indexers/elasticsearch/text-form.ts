@@ -6,7 +6,7 @@
  * itself: accents folded, punctuation turned into spaces, CJK characters spaced apart, and
  * queries pass through the same function. Both stores then agree on what a word is.
  */
-import { segmentForIndex } from "../sqlite/segment.js";
+import { segmentForIndex } from "../text/segment.js";
 
 const NON_WORD = /[^\p{L}\p{N}\p{M}\p{Co}]+/gu;
 // Marks are dropped only from scripts where they are accents; in Devanagari or Arabic they

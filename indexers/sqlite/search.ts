@@ -10,8 +10,9 @@ import type { FileKind } from "../../scanners/types.js";
 import type { SearchHit, SearchRequest } from "../store.js";
 import { searchConditions } from "./filters.js";
 import { parseQuery, type QueryOptions } from "./query.js";
+import { queryTerms } from "../text/query-terms.js";
 import { FTS_COLUMNS } from "./schema.js";
-import { makeSnippet } from "./snippet.js";
+import { makeSnippet } from "../text/snippet.js";
 import { toBlob } from "./vectors.js";
 
 export type FtsColumn = (typeof FTS_COLUMNS)[number];
@@ -119,7 +120,7 @@ export function semanticSearch(
   const scored = `m AS MATERIALIZED (SELECT chunk_id, ${distanceFunction}(vector, ?) AS score FROM chunk_vectors)`;
   const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", request);
   const rows = db.prepare(sql).all(toBlob(vector), ...params) as HitRow[];
-  const terms = parseQuery(request.query, queryOptions)?.terms ?? [];
+  const terms = queryTerms(request.query, queryOptions);
   // Cosine similarity: higher is better, like every store score.
   return rows.map((row) => toHit(row, 1 - row.score, terms, "semantic"));
 }

@@ -24,13 +24,13 @@ import {
   type PendingChunk,
   type ChunkVector,
 } from "../store.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
 import { toChunk, toDocumentRecord, type ChunkRow, type DocumentRow } from "./rows.js";
 import { migrate } from "./schema.js";
 import { documentFrequency, lexicalSearch, semanticSearch, type ColumnWeights } from "./search.js";
-import { segmentForIndex } from "./segment.js";
+import { segmentForIndex } from "../text/segment.js";
 import { registerDistance, registerJsDistance, VectorTable } from "./vectors.js";
 import { DOCUMENT_COLUMNS, prepareStatements, type Statements } from "./statements.js";
 

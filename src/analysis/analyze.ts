@@ -8,7 +8,7 @@ import picomatch from "picomatch";
 import type { DocumentRecord, Store } from "../../indexers/store.js";
 import type { Section } from "../../scanners/types.js";
 import { keyTerms, type KeyTerm } from "./key-terms.js";
-import { reciprocalRankFusion } from "../search/fusion.js";
+import { bestPerDocument, reciprocalRankFusion } from "../search/fusion.js";
 import { shingles, similarity } from "./similarity.js";
 import { textStatistics, type TextStatistics } from "./text-stats.js";
 
@@ -98,6 +98,14 @@ export async function exactDuplicates(
 /** Embeds text for "related by meaning"; undefined when no vectors can be had. */
 export type TextVectorizer = (text: string) => Promise<Float32Array | undefined>;
 
+/** How related documents are found beyond shared terms. */
+export interface RelatedOptions {
+  /** Without it, related documents are those that share the distinctive terms. */
+  vectorize?: TextVectorizer;
+  /** The configured `rrfK`: the same fusion constant as hybrid search. */
+  rrfK: number;
+}
+
 /**
  * Documents that share the distinctive terms, and, once vectors exist, the meaning of the
  * document's opening (its first 2,000 characters): both rankings fused by RRF.
@@ -107,8 +115,8 @@ export async function relatedDocuments(
   doc: DocumentRecord,
   terms: KeyTerm[],
   limit: number,
-  text = "",
-  vectorize?: TextVectorizer,
+  text: string,
+  options: RelatedOptions,
 ): Promise<RelatedDocument[]> {
   if (terms.length === 0) return [];
   const query = terms
@@ -116,6 +124,7 @@ export async function relatedDocuments(
     .map((t) => t.term)
     .join(" ");
   let hits = await store.search({ query, limit: limit + 5, mode: "lexical", onePerDocument: true });
+  const { vectorize } = options;
   const vector = vectorize && text.trim() !== "" ? await vectorize(text.slice(0, 2000)) : undefined;
   if (vector) {
     const semantic = await store.search({
@@ -125,13 +134,8 @@ export async function relatedDocuments(
       vector,
       onePerDocument: true,
     });
-    hits = reciprocalRankFusion(
-      [
-        { mode: "lexical", hits },
-        { mode: "semantic", hits: semantic },
-      ],
-      60,
-    );
+    // Each ranking picked its own best chunk per document; a document is listed once.
+    hits = bestPerDocument(reciprocalRankFusion([hits, semantic], options.rrfK));
   }
   return hits
     .filter((hit) => !(hit.root === doc.root && hit.path === doc.path))
@@ -190,14 +194,14 @@ export async function analyzeDocument(
   store: Store,
   roots: string[],
   doc: DocumentRecord,
-  vectorize?: TextVectorizer,
+  related: RelatedOptions,
 ): Promise<DocumentAnalysis> {
   const text = (await store.getDocumentText(doc.root, doc.path)) ?? "";
   const terms = await keyTerms(store, text);
-  const related = await relatedDocuments(store, doc, terms, 5, text, vectorize);
+  const relatedDocs = await relatedDocuments(store, doc, terms, 5, text, related);
   const exact = await exactDuplicates(store, roots, doc);
   const exclude = new Set(exact.map((d) => `${d.root}\0${d.path}`));
-  const near = await nearDuplicates(store, text, related, exclude);
+  const near = await nearDuplicates(store, text, relatedDocs, exclude);
   const analysis: DocumentAnalysis = {
     path: doc.path,
     root: doc.root,
@@ -208,7 +212,7 @@ export async function analyzeDocument(
     statistics: textStatistics(text),
     outline: outlineOf(doc, text),
     keyTerms: terms,
-    related,
+    related: relatedDocs,
     duplicates: [...exact, ...near],
   };
   if (doc.title) analysis.title = doc.title;

@@ -4,7 +4,7 @@
  * the indexed documents. Document frequencies come from the store, so they match the index.
  */
 import type { Store } from "../../indexers/store.js";
-import { ENGLISH_STOPWORDS } from "../../indexers/sqlite/stopwords.js";
+import { ENGLISH_STOPWORDS } from "../../indexers/text/stopwords.js";
 import { termsOf } from "./text-stats.js";
 
 export interface KeyTerm {

@@ -1,17 +1,27 @@
 /**
  * Embeddings from OpenAI, Azure OpenAI or any server that speaks the OpenAI embeddings API
- * (vLLM, Ollama, LiteLLM, text-embeddings-inference). The SDK's own retries are off: this module
- * owns the policy (backoff with full jitter, Retry-After, a circuit breaker) so that it is the
- * same for every provider and visible in one place. See README.md for the numbers.
+ * (vLLM, Ollama, LiteLLM, text-embeddings-inference). The SDK's own retries and timeout are off:
+ * every request runs under the shared policy (indexers/resilience: backoff with full jitter,
+ * Retry-After, a per-attempt timeout, a circuit breaker), the same for every provider and for
+ * the chat model and Elasticsearch. See README.md for the numbers.
  */
 import OpenAI, { AzureOpenAI } from "openai";
 import type { Logger } from "../log.js";
 import { createLogger } from "../log.js";
 import { estimateTokens } from "../../scanners/chunk/tokens.js";
-import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitOptions } from "./circuit-breaker.js";
+import { AttemptTimedOut, CircuitOpen, GaveUp } from "../../indexers/resilience/failures.js";
+import {
+  Resilience,
+  type BreakerSettings,
+  type RetrySettings,
+} from "../../indexers/resilience/resilience.js";
 import { EmbedderError, l2Normalize, type Embedder, type EmbedOptions } from "./embedder.js";
-import { classifyProviderFailure, isRetryableStatus, redact } from "./provider-failure.js";
-import { backoffDelay, DEFAULT_RETRY, sleep, type RetryOptions } from "./retry-policy.js";
+import {
+  classifyProviderFailure,
+  isRetryableStatus,
+  providerVerdict,
+  redact,
+} from "./provider-failure.js";
 import { Semaphore } from "./semaphore.js";
 import { planBatches, truncateToTokens } from "./token-budget.js";
 
@@ -34,10 +44,10 @@ export interface OpenAIEmbedderOptions {
   concurrency?: number;
   /** Longer inputs are cut; default 8 191 (OpenAI's embedding models). */
   maxInputTokens?: number;
-  /** Per request; default 60 000 ms. */
+  /** Per attempt (a retry gets a fresh timeout); default 60 000 ms. */
   timeoutMs?: number;
-  retries?: Partial<RetryOptions>;
-  circuit?: Partial<CircuitOptions>;
+  retries?: Partial<RetrySettings>;
+  circuit?: Partial<BreakerSettings>;
   /** A Retry-After longer than this is not waited out in-call: the call fails UNAVAILABLE. Default 60 000 ms. */
   maxRetryAfterMs?: number;
   log?: Logger;
@@ -48,6 +58,9 @@ export interface OpenAIEmbedderOptions {
  * over-long chunk from being refused by the provider (a 400 would stall the backlog).
  */
 const TRUNCATION_SAFETY = 0.9;
+
+const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+const DEFAULT_CIRCUIT: BreakerSettings = { failureThreshold: 5, cooldownMs: 30_000 };
 
 export class OpenAIEmbedder implements Embedder {
   readonly id: string;
@@ -60,8 +73,7 @@ export class OpenAIEmbedder implements Embedder {
   private readonly maxBatchTokens: number;
   private readonly timeoutMs: number;
   private readonly maxRetryAfterMs: number;
-  private readonly retry: RetryOptions;
-  private readonly circuit: CircuitBreaker;
+  private readonly policy: Resilience;
   private readonly limiter: Semaphore;
   private readonly log: Logger;
 
@@ -76,13 +88,25 @@ export class OpenAIEmbedder implements Embedder {
     this.maxBatchTokens = positive(options.maxBatchTokens ?? 8000, "maxBatchTokens");
     this.timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-    this.retry = { ...DEFAULT_RETRY, ...options.retries };
-    positive(this.retry.maxAttempts, "retries.maxAttempts");
-    this.circuit = new CircuitBreaker({ ...DEFAULT_CIRCUIT, ...options.circuit });
+    const retry = { ...DEFAULT_RETRY, ...options.retries };
+    positive(retry.maxAttempts, "retries.maxAttempts");
     this.limiter = new Semaphore(positive(options.concurrency ?? 2, "concurrency"));
     this.log = (options.log ?? createLogger({ level: "silent" })).child({
       component: "embedder",
       embedder: this.id,
+    });
+    this.policy = new Resilience({
+      retry,
+      breaker: { ...DEFAULT_CIRCUIT, ...options.circuit },
+      attemptTimeoutMs: this.timeoutMs,
+      maxRetryAfterMs: this.maxRetryAfterMs,
+      classify: (error) => providerVerdict(error, isRetryableStatus),
+      onRetry: ({ attempt, waitMs, error }) =>
+        this.log.warn("embedding request failed; retrying", {
+          attempt,
+          waitMs,
+          reason: this.toEmbedderError(error).message,
+        }),
     });
     if (options.dimensions !== undefined) positive(options.dimensions, "dimensions");
   }
@@ -167,7 +191,8 @@ export class OpenAIEmbedder implements Embedder {
   }
 
   private createClient(): OpenAI {
-    const common = { apiKey: this.options.apiKey, maxRetries: 0, timeout: this.timeoutMs };
+    // No SDK retries and no SDK timeout: the shared policy owns both, per attempt.
+    const common = { apiKey: this.options.apiKey, maxRetries: 0 };
     try {
       if (this.options.provider === "azure") {
         return new AzureOpenAI({
@@ -200,117 +225,96 @@ export class OpenAIEmbedder implements Embedder {
   /** One HTTP request, retried per policy. */
   private async request(inputs: string[], signal: AbortSignal): Promise<Float32Array[]> {
     const client = this.client ?? (this.client = this.createClient());
-    for (let attempt = 1; ; attempt++) {
-      let admitted = this.circuit.tryAcquire();
-      while (!admitted && this.circuit.state === "half-open") {
-        await this.circuit.trialSettled();
-        signal.throwIfAborted();
-        admitted = this.circuit.tryAcquire();
-      }
-      if (!admitted) {
-        throw new EmbedderError(
-          "CIRCUIT_OPEN",
-          `embedding provider ${this.endpoint} (${this.name}) failed repeatedly; ` +
-            `not calling it for another ${Math.ceil(this.circuit.remainingMs / 1000)} s`,
-        );
-      }
-      let response: unknown;
-      try {
-        response = await client.embeddings.create(
-          {
-            model: this.name,
-            input: inputs,
-            encoding_format: "float",
-            ...(this.options.dimensions !== undefined
-              ? { dimensions: this.options.dimensions }
-              : {}),
-          },
-          { signal, timeout: this.timeoutMs, maxRetries: 0 },
-        );
-      } catch (error) {
-        if (signal.aborted) {
-          this.circuit.release();
-          throw signal.reason ?? error;
-        }
-        const { failure, retryAfterMs } = this.toEmbedderError(error);
-        if (failure.retryable) this.circuit.failure();
-        else this.circuit.release();
-        if (!failure.retryable || attempt >= this.retry.maxAttempts) {
-          throw attempt > 1 ? withAttempts(failure, attempt) : failure;
-        }
-        const wait = retryAfterMs ?? backoffDelay(attempt, this.retry);
-        if (wait > this.maxRetryAfterMs) {
-          throw new EmbedderError(
-            "UNAVAILABLE",
-            `${failure.message}; the provider asks to retry after ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(this.maxRetryAfterMs / 1000)} s this call waits`,
-          );
-        }
-        this.log.warn("embedding request failed; retrying", {
-          attempt,
-          waitMs: wait,
-          reason: failure.message,
-        });
-        await sleep(wait, signal);
-        continue;
-      }
-      this.circuit.success();
-      return this.decode(response, inputs.length);
+    let response: unknown;
+    try {
+      response = await this.policy.run(
+        (attemptSignal) =>
+          client.embeddings.create(
+            {
+              model: this.name,
+              input: inputs,
+              encoding_format: "float",
+              ...(this.options.dimensions !== undefined
+                ? { dimensions: this.options.dimensions }
+                : {}),
+            },
+            { signal: attemptSignal, maxRetries: 0 },
+          ),
+        signal,
+      );
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      throw this.failure(error);
     }
+    return this.decode(response, inputs.length);
   }
 
-  private toEmbedderError(error: unknown): { failure: EmbedderError; retryAfterMs?: number } {
-    const failure = classifyProviderFailure(error);
+  /** The EmbedderError for what the policy threw. */
+  private failure(error: unknown): EmbedderError {
     const where = `embedding provider ${this.endpoint} (${this.name})`;
+    if (error instanceof CircuitOpen) {
+      return new EmbedderError(
+        "CIRCUIT_OPEN",
+        `${where} failed repeatedly; not calling it for another ${Math.ceil(error.remainingMs / 1000)} s`,
+      );
+    }
+    if (!(error instanceof GaveUp)) return this.toEmbedderError(error);
+    const last = this.toEmbedderError(error.cause);
+    if (error.retryAfterMs !== undefined) {
+      return new EmbedderError(
+        "UNAVAILABLE",
+        `${last.message}; the provider asks to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, longer than the ${Math.ceil(this.maxRetryAfterMs / 1000)} s this call waits`,
+        { cause: error.cause },
+      );
+    }
+    return error.attempts > 1 ? withAttempts(last, error.attempts) : last;
+  }
+
+  private toEmbedderError(error: unknown): EmbedderError {
+    const where = `embedding provider ${this.endpoint} (${this.name})`;
+    if (error instanceof AttemptTimedOut) {
+      return new EmbedderError(
+        "UNAVAILABLE",
+        `${where} did not answer within ${error.timeoutMs} ms`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const failure = classifyProviderFailure(error);
     const detail = redact(failure.detail, this.options.apiKey);
     switch (failure.kind) {
       case "timeout":
-        return {
-          failure: new EmbedderError(
-            "UNAVAILABLE",
-            `${where} did not answer within ${this.timeoutMs} ms`,
-            { cause: error },
-          ),
-        };
+        return new EmbedderError("UNAVAILABLE", `${where} timed out`, { cause: error });
       case "network":
-        return {
-          failure: new EmbedderError("UNAVAILABLE", `${where} is unreachable: ${detail}`, {
-            cause: error,
-          }),
-        };
+        return new EmbedderError("UNAVAILABLE", `${where} is unreachable: ${detail}`, {
+          cause: error,
+        });
       case "config":
-        return { failure: new EmbedderError("CONFIG", `${where}: ${detail}`, { cause: error }) };
+        return new EmbedderError("CONFIG", `${where}: ${detail}`, { cause: error });
       case "status": {
         const { status } = failure;
         if (status === 401 || status === 403) {
-          return {
-            failure: new EmbedderError(
-              "AUTH",
-              `${where} refused the API key (${status}): ${detail}. Check ${this.options.provider === "azure" ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY"} or embedder.apiKey`,
-              { cause: error },
-            ),
-          };
+          return new EmbedderError(
+            "AUTH",
+            `${where} refused the API key (${status}): ${detail}. Check ${this.options.provider === "azure" ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY"} or embedder.apiKey`,
+            { cause: error },
+          );
         }
         if (isRetryableStatus(status)) {
-          return {
-            failure: new EmbedderError("UNAVAILABLE", `${where} answered ${status}: ${detail}`, {
-              cause: error,
-            }),
-            retryAfterMs: failure.retryAfterMs,
-          };
+          return new EmbedderError("UNAVAILABLE", `${where} answered ${status}: ${detail}`, {
+            cause: error,
+          });
         }
-        return {
-          failure: new EmbedderError(
-            "BAD_REQUEST",
-            `${where} rejected the request (${status}): ${detail}. Check the model name${this.options.dimensions !== undefined ? " and dimensions" : ""}`,
-            { cause: error },
-          ),
-        };
+        return new EmbedderError(
+          "BAD_REQUEST",
+          `${where} rejected the request (${status}): ${detail}. Check the model name${this.options.dimensions !== undefined ? " and dimensions" : ""}`,
+          { cause: error },
+        );
       }
       case "aborted":
       case "other":
-        return {
-          failure: new EmbedderError("BAD_RESPONSE", `${where}: ${detail}`, { cause: error }),
-        };
+        return new EmbedderError("BAD_RESPONSE", `${where}: ${detail}`, { cause: error });
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * Sorts what the openai SDK throws into the few cases retry and error-reporting logic care
- * about. Shared by the embedders and the chat client, which apply different policies to them.
+ * about. Shared by the embedders and the chat client: both run the shared retry policy
+ * (indexers/resilience), and differ only in which HTTP statuses they try again.
  */
 import {
   APIConnectionError,
@@ -9,7 +10,8 @@ import {
   APIUserAbortError,
   OpenAIError,
 } from "openai";
-import { retryAfterMs } from "./retry-policy.js";
+import type { Verdict } from "../../indexers/resilience/failures.js";
+import { retryAfterMs } from "../../indexers/resilience/retry-after.js";
 
 export type ProviderFailure =
   | { kind: "timeout"; detail: string }
@@ -40,6 +42,27 @@ export function classifyProviderFailure(error: unknown): ProviderFailure {
     kind: "other",
     detail: error instanceof Error ? firstLine(error.message) : String(error),
   };
+}
+
+/**
+ * What a failure says about the provider. No answer (network, timeout) is transient; an HTTP
+ * status is transient when `retryStatus` says so, else a refusal; anything else (a missing
+ * key, a cancelled request) says nothing about the provider.
+ */
+export function providerVerdict(error: unknown, retryStatus: (status: number) => boolean): Verdict {
+  const failure = classifyProviderFailure(error);
+  switch (failure.kind) {
+    case "network":
+      return { kind: "transient" };
+    case "timeout":
+      return { kind: "transient", timedOut: true };
+    case "status":
+      return retryStatus(failure.status)
+        ? { kind: "transient", retryAfterMs: failure.retryAfterMs }
+        : { kind: "refused" };
+    default:
+      return { kind: "unrelated" };
+  }
 }
 
 /** Statuses worth trying again: timeouts, conflicts, rate limits and server-side failures. */

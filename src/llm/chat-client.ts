@@ -1,15 +1,19 @@
 /**
- * A chat-completion client for OpenAI-compatible servers, used to write summaries. Policy:
- * network errors and timeouts are retried with backoff (the request may never have arrived);
- * an HTTP error answer is not retried on the same model, because the server did answer. After
- * the primary model fails either way, the fallback model (if configured) gets the same request
- * and the same retry policy. The prompt is cut to a token budget before sending, and each call
- * writes one log line under the caller's correlation id.
+ * A chat-completion client for OpenAI-compatible servers, used to write summaries. Requests run
+ * under the shared retry policy (indexers/resilience), with one difference from the embedders:
+ * network errors and timeouts are retried with backoff (the request may never have arrived),
+ * but an HTTP error answer is not retried on the same model, because the server did answer and
+ * the fallback model is the better second try. After the primary model fails either way, the
+ * fallback model (if configured) gets the same request and the same policy. No circuit breaker:
+ * summaries are single requests a person asked for, not a backlog that could hammer a server.
+ * The prompt is cut to a token budget before sending, and each call writes one log line under
+ * the caller's correlation id.
  */
 import OpenAI from "openai";
 import { estimateTokens } from "../../scanners/chunk/tokens.js";
-import { classifyProviderFailure, redact } from "../embed/provider-failure.js";
-import { backoffDelay, sleep, type RetryOptions } from "../embed/retry-policy.js";
+import { AttemptTimedOut, GaveUp } from "../../indexers/resilience/failures.js";
+import { Resilience, type RetrySettings } from "../../indexers/resilience/resilience.js";
+import { classifyProviderFailure, providerVerdict, redact } from "../embed/provider-failure.js";
 import { truncateToTokens } from "../embed/token-budget.js";
 import type { Logger } from "../log.js";
 
@@ -33,10 +37,10 @@ export interface ChatClientOptions {
   baseURL?: string;
   /** Default: OPENAI_API_KEY. */
   apiKey?: string;
-  /** Per request; default 60 000 ms. */
+  /** Per attempt (a retry gets a fresh timeout); default 60 000 ms. */
   timeoutMs?: number;
   /** Default 3 attempts, 500 ms base, 8 s cap. */
-  retries?: Partial<RetryOptions>;
+  retries?: Partial<RetrySettings>;
   /** System plus prompt, in estimated tokens; the prompt's tail is cut to fit. Default 8 000. */
   maxInputTokens?: number;
   /**
@@ -67,26 +71,29 @@ export interface SummarizeResult {
   trimmed: boolean;
 }
 
-const CHAT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
+const CHAT_RETRY: RetrySettings = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
 /** Role markers and message framing cost a few tokens per message. */
 const MESSAGE_OVERHEAD = 8;
 const TRUNCATION_MARK = "\n[… truncated to fit the model's input budget]";
 
 export class ChatClient {
   private readonly client: OpenAI;
-  private readonly retry: RetryOptions;
+  private readonly policy: Resilience;
   private readonly maxInputTokens: number;
-  private readonly timeoutMs: number;
 
   constructor(private readonly options: ChatClientOptions) {
-    this.retry = { ...CHAT_RETRY, ...options.retries };
     this.maxInputTokens = options.maxInputTokens ?? 8000;
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.policy = new Resilience({
+      retry: { ...CHAT_RETRY, ...options.retries },
+      attemptTimeoutMs: options.timeoutMs ?? 60_000,
+      // Every HTTP status is an answer: the fallback model, not a retry, handles it.
+      classify: (error) => providerVerdict(error, () => false),
+    });
     try {
+      // No SDK retries and no SDK timeout: the shared policy owns both, per attempt.
       this.client = new OpenAI({
         apiKey: options.apiKey,
         maxRetries: 0,
-        timeout: this.timeoutMs,
         ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
       });
     } catch (error) {
@@ -172,11 +179,11 @@ export class ChatClient {
   ): Promise<Pick<SummarizeResult, "text" | "usage">> {
     const where = `chat model ${model} at ${this.client.baseURL}`;
     const limitField = this.options.maxTokensParameter ?? "max_tokens";
-    for (let attempt = 1; ; attempt++) {
-      attempts.count++;
-      let completion: OpenAI.Chat.Completions.ChatCompletion;
-      try {
-        completion = await this.client.chat.completions.create(
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await this.policy.run((signal) => {
+        attempts.count++;
+        return this.client.chat.completions.create(
           {
             model,
             messages: [
@@ -185,59 +192,65 @@ export class ChatClient {
             ],
             [limitField]: request.maxTokens,
           },
-          {
-            timeout: this.timeoutMs,
-            maxRetries: 0,
-            ...(request.signal ? { signal: request.signal } : {}),
-          },
+          { maxRetries: 0, signal },
         );
-      } catch (error) {
-        const failure = classifyProviderFailure(error);
-        const detail = redact(failure.detail, this.options.apiKey);
-        if (failure.kind === "aborted") throw error;
-        if (failure.kind === "config")
-          throw new ChatError("CONFIG", `${where}: ${detail}`, { cause: error });
-        if (failure.kind === "status") {
-          const code =
-            failure.status === 401 || failure.status === 403
-              ? "AUTH"
-              : failure.status >= 500 || failure.status === 429
-                ? "UNAVAILABLE"
-                : "BAD_REQUEST";
-          throw new ChatError(code, `${where} answered ${failure.status}: ${detail}`, {
-            cause: error,
-          });
-        }
-        if (failure.kind === "other")
-          throw new ChatError("BAD_RESPONSE", `${where}: ${detail}`, { cause: error });
-        const what =
-          failure.kind === "timeout"
-            ? `did not answer within ${this.timeoutMs} ms`
-            : `is unreachable: ${detail}`;
-        if (attempt >= this.retry.maxAttempts) {
-          throw new ChatError("UNAVAILABLE", `${where} ${what} (after ${attempt} attempts)`, {
-            cause: error,
-          });
-        }
-        await sleep(backoffDelay(attempt, this.retry), request.signal);
-        continue;
+      }, request.signal);
+    } catch (error) {
+      throw this.toChatError(where, error);
+    }
+    const text = completion.choices?.[0]?.message?.content;
+    if (typeof text !== "string" || text.trim() === "") {
+      throw new ChatError(
+        "BAD_RESPONSE",
+        `${where} returned no text (finish_reason ${completion.choices?.[0]?.finish_reason ?? "none"})`,
+      );
+    }
+    return {
+      text,
+      usage: {
+        promptTokens:
+          completion.usage?.prompt_tokens ??
+          estimateTokens(request.system) + estimateTokens(prompt),
+        completionTokens: completion.usage?.completion_tokens ?? estimateTokens(text),
+      },
+    };
+  }
+
+  /** The ChatError for what the policy threw; a cancelled request is passed on as it is. */
+  private toChatError(where: string, error: unknown): unknown {
+    if (error instanceof GaveUp) {
+      const last = error.cause;
+      const failure = classifyProviderFailure(last);
+      const what =
+        last instanceof AttemptTimedOut
+          ? `did not answer within ${last.timeoutMs} ms`
+          : failure.kind === "timeout"
+            ? "timed out"
+            : `is unreachable: ${redact(failure.detail, this.options.apiKey)}`;
+      return new ChatError("UNAVAILABLE", `${where} ${what} (after ${error.attempts} attempts)`, {
+        cause: last,
+      });
+    }
+    const failure = classifyProviderFailure(error);
+    const detail = redact(failure.detail, this.options.apiKey);
+    switch (failure.kind) {
+      case "aborted":
+        return error;
+      case "config":
+        return new ChatError("CONFIG", `${where}: ${detail}`, { cause: error });
+      case "status": {
+        const code =
+          failure.status === 401 || failure.status === 403
+            ? "AUTH"
+            : failure.status >= 500 || failure.status === 429
+              ? "UNAVAILABLE"
+              : "BAD_REQUEST";
+        return new ChatError(code, `${where} answered ${failure.status}: ${detail}`, {
+          cause: error,
+        });
       }
-      const text = completion.choices?.[0]?.message?.content;
-      if (typeof text !== "string" || text.trim() === "") {
-        throw new ChatError(
-          "BAD_RESPONSE",
-          `${where} returned no text (finish_reason ${completion.choices?.[0]?.finish_reason ?? "none"})`,
-        );
-      }
-      return {
-        text,
-        usage: {
-          promptTokens:
-            completion.usage?.prompt_tokens ??
-            estimateTokens(request.system) + estimateTokens(prompt),
-          completionTokens: completion.usage?.completion_tokens ?? estimateTokens(text),
-        },
-      };
+      default:
+        return new ChatError("BAD_RESPONSE", `${where}: ${detail}`, { cause: error });
     }
   }
 

@@ -19,11 +19,16 @@ export interface PublicSearchResult {
   matchedBy?: ("lexical" | "semantic")[];
 }
 
+/** Four decimals: enough to order by, without float noise in the answer. */
+export function roundScore(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
+}
+
 export function toPublicResult(hit: SearchHit): PublicSearchResult {
   const result: PublicSearchResult = {
     path: hit.path,
     root: hit.root,
-    score: Math.round(hit.score * 10_000) / 10_000,
+    score: roundScore(hit.score),
     snippet: hit.snippet,
     kind: hit.kind,
     headingPath: hit.headingPath,

@@ -86,13 +86,8 @@ export async function runSearchQuery(
       lexical(depth, false),
       store.search({ ...base, limit: depth, mode: "semantic", vector, onePerDocument: false }),
     ]);
-    const fused = reciprocalRankFusion(
-      [
-        { mode: "lexical", hits: lexicalHits },
-        { mode: "semantic", hits: semanticHits },
-      ],
-      fusion.rrfK,
-    );
+    // Lexical first: a hit found by both keeps the lexical snippet, which shows the words.
+    const fused = reciprocalRankFusion([lexicalHits, semanticHits], fusion.rrfK);
     hits = (request.perDocument ? bestPerDocument(fused) : fused).slice(0, request.limit);
   }
   const answer: SearchAnswer = { query: request.query, mode, results: hits.map(toPublicResult) };

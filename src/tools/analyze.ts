@@ -206,7 +206,10 @@ export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs, log: Lo
   const vectorize = ctx.vectors.enabled
     ? async (text: string) => (await ctx.vectors.queryVector(text)).vector
     : undefined;
-  const document = await analyzeDocument(ctx.store, ctx.roots, doc, vectorize);
+  const document = await analyzeDocument(ctx.store, ctx.roots, doc, {
+    vectorize,
+    rrfK: ctx.settings.rrfK,
+  });
   return withSummary(
     ctx,
     args,

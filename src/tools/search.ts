@@ -9,7 +9,8 @@ import type { SearchFilters } from "../../indexers/store.js";
 import { DocindexError } from "../errors.js";
 import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
-import { citation, type PublicSearchResult } from "../search/format.js";
+import { citation, roundScore, type PublicSearchResult } from "../search/format.js";
+import { bestPerDocument, reciprocalRankFusion } from "../search/fusion.js";
 import { runSearchQuery, type SearchAnswer } from "../search/run-search.js";
 import { parseSince } from "../search/since.js";
 import { runTool, toolResult } from "./tool-kit.js";
@@ -108,22 +109,23 @@ export const searchOutput = {
 type SearchArgs = z.infer<z.ZodObject<typeof searchInput>>;
 type Result = z.infer<typeof resultSchema>;
 
-const RRF_K = 60;
-
-/** Reciprocal rank fusion of several queries' results, by chunk. */
-function fuse(answers: SearchAnswer[], limit: number): PublicSearchResult[] {
-  const fused = new Map<string, { result: PublicSearchResult; score: number }>();
-  for (const answer of answers) {
-    answer.results.forEach((result, rank) => {
-      const entry = fused.get(result.chunkId) ?? { result, score: 0 };
-      entry.score += 1 / (RRF_K + rank + 1);
-      fused.set(result.chunkId, entry);
-    });
-  }
-  return [...fused.values()]
-    .sort((a, b) => b.score - a.score)
-    .slice(0, limit)
-    .map(({ result, score }) => ({ ...result, score: Math.round(score * 10_000) / 10_000 }));
+/**
+ * Several queries' results fused into one list, with the same fusion (and the same `rrfK`) as
+ * hybrid search, keyed by root and chunk so that two roots' copies of one file both stay.
+ */
+function fuseQueries(
+  answers: SearchAnswer[],
+  args: Pick<SearchArgs, "limit" | "perDocument">,
+  rrfK: number,
+): PublicSearchResult[] {
+  const fused = reciprocalRankFusion(
+    answers.map((answer) => answer.results),
+    rrfK,
+  );
+  // Each query kept its best passage per file; across queries a file can still come twice.
+  return (args.perDocument ? bestPerDocument(fused) : fused)
+    .slice(0, args.limit)
+    .map((result) => ({ ...result, score: roundScore(result.score) }));
 }
 
 /** Adds each passage's whole text while the budget lasts; the first always fits. */
@@ -203,7 +205,9 @@ export async function searchTool(ctx: ServerContext, args: SearchArgs) {
     );
   }
   const several = answers.length > 1;
-  let results: Result[] = several ? fuse(answers, args.limit) : answers[0]!.results;
+  let results: Result[] = several
+    ? fuseQueries(answers, args, ctx.settings.rrfK)
+    : answers[0]!.results;
   let truncated: boolean | undefined;
   if (args.maxTokens !== undefined)
     ({ results, truncated } = await packIntoBudget(ctx, results, args.maxTokens));

@@ -27,6 +27,9 @@ describe.skipIf(skip)("one Elasticsearch node", () => {
   }, 60_000);
 
   it("is Elasticsearch 8.x and healthy", async () => {
+    // What the benchmark reports: the JVM heap, and how long the node took to go green.
+    expect(es.heap).toBe(process.env.DOCINDEX_ES_HEAP ?? "512m");
+    expect(es.startSeconds).toBeGreaterThan(0);
     const info = await client.info();
     expect(info.version.number).toMatch(/^8\./);
     const health = await client.cluster.health();

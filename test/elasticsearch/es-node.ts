@@ -9,6 +9,10 @@
  *
  * The JVM's output goes to `<tmp>/es.log` (kept, and named in the error, when start-up fails).
  * The JVM also exits by itself when its stdin closes, so it cannot outlive a killed test process.
+ *
+ * The one launcher for tests and benchmarks alike (bench/elasticsearch-bench.ts imports it), so
+ * the JVM flags and the start-up protocol live in one place. tsconfig.json compiles this file
+ * (and only this one of test/) so that dist/bench can import it; it uses nothing but node.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, type WriteStream } from "node:fs";
@@ -24,6 +28,10 @@ export interface EsCluster {
   urls: string[];
   /** The JVM's log (Elasticsearch's own log lines for every node). Deleted by close(). */
   logFile: string;
+  /** The heap of the JVM that runs the nodes (-Xms = -Xmx). */
+  heap: string;
+  /** Seconds from JVM spawn to a green cluster (the build excluded). */
+  startSeconds: number;
   /** Stops one node (0-based), as a crash-free shutdown would; resolves once it is closed. */
   stopNode(index: number): Promise<void>;
   /** Stops all nodes and the JVM and deletes the temporary folder. Safe to call twice. */
@@ -266,6 +274,7 @@ async function launch(
     String(Math.ceil(timeoutMs / 1000)),
   ];
   log.write(`$ ${java} ${args.join(" ")}\n`);
+  const started = performance.now();
   const child = spawn(java, args, { cwd: home, stdio: ["pipe", "pipe", "pipe"] });
   live.add(child);
   installExitHook();
@@ -376,6 +385,7 @@ async function launch(
     throw error;
   }
   const urls = readyLine.slice("READY ".length).split(",");
+  const startSeconds = (performance.now() - started) / 1000;
 
   const stopped = new Set<number>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -400,5 +410,5 @@ async function launch(
     return step;
   }
 
-  return { urls, logFile, stopNode, close };
+  return { urls, logFile, heap, startSeconds, stopNode, close };
 }

@@ -11,7 +11,14 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const SOURCES = ["indexers/store.ts", "indexers/sqlite", "scanners/types.ts", "scanners/chunk"];
+const SOURCES = [
+  "indexers/store.ts",
+  "indexers/cursor.ts",
+  "indexers/text",
+  "indexers/sqlite",
+  "scanners/types.ts",
+  "scanners/chunk",
+];
 
 function listTs(entry: string): string[] {
   const abs = path.join(REPO, entry);

@@ -1,8 +1,9 @@
 /**
- * A plain-text excerpt of about `width` characters around the densest cluster of query words.
- * The FTS index is contentless, so FTS5's snippet() has no text to cut from; and plain text
+ * A plain-text excerpt of about `width` characters around the densest cluster of query words,
+ * cut the same way by both stores so that a hit reads the same whichever store found it. The
+ * SQLite FTS index is contentless, so FTS5's snippet() has no text to cut from; and plain text
  * (no highlight markers) is what an LLM client wants to quote. Query words are matched loosely
- * (case, accents, a shared stem-like prefix) because FTS5 matched them after Porter stemming.
+ * (case, accents, a shared stem-like prefix) because the stores matched them after stemming.
  */
 
 import { isCjk } from "./segment.js";

@@ -1,5 +1,8 @@
-/** Opaque page cursors: the last (root, path) key of a page, so pages stay stable under writes. */
-import { StoreError } from "../store.js";
+/**
+ * Opaque page cursors for `Store.documents`, the same in every store: the last (root, path)
+ * key of a page, so pages stay stable under writes.
+ */
+import { StoreError } from "./store.js";
 
 export function encodeCursor(root: string, path: string): string {
   return Buffer.from(JSON.stringify([root, path]), "utf8").toString("base64url");

@@ -1,8 +1,8 @@
 /**
  * Words dropped from a query when it has other terms. With OR semantics every such word would
- * match nearly every chunk: it adds almost nothing to BM25 (its IDF is near zero) but makes
- * FTS5 walk a huge posting list. Lucene's English stop set plus a few question words that
- * natural-language queries are full of.
+ * match nearly every chunk: it adds almost nothing to BM25 (its IDF is near zero) but makes the
+ * index walk a huge posting list. `analyze` skips them as key terms for the same reason.
+ * Lucene's English stop set plus a few question words that natural-language queries are full of.
  */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set([
   "a",
