@@ -8,6 +8,7 @@ import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
 import type { DocumentFilter } from "../../indexers/store.js";
 import { buildRegistry } from "../inventory/registry.js";
 import { renderInventoryMarkdown } from "../inventory/markdown.js";
+import { verdictLine } from "../../scanners/walk/index.js";
 import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
@@ -91,6 +92,12 @@ export const inventoryOutput = {
       mtime: z.string(),
       status: z.string(),
       reason: z.string().optional(),
+      rule: z
+        .string()
+        .describe(
+          "what the admission rule says of the path now, and which rule decided: " +
+            '"admitted: no rule excludes it", "refused: symlink target .env: default-excludes: .env", ...',
+        ),
       chunks: z.number().optional(),
       title: z.string().optional(),
     }),
@@ -170,6 +177,13 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
   return lines.join("\n");
 }
 
+/** Judged now, as `docindex explain` would: the rule in force, not the one at indexing time. */
+async function ruleOf(ctx: ServerContext, root: string, path: string): Promise<string> {
+  // An index may hold roots this server does not serve; nothing is read from those.
+  if (!ctx.roots.includes(root)) return "excluded: outside roots";
+  return verdictLine((await ctx.admissions.for(root)).judgePath(path).verdict, root);
+}
+
 export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   if (args.format === "markdown") {
     const roots = args.root !== undefined ? [pickRoot(ctx.roots, args.root)] : ctx.roots;
@@ -189,17 +203,21 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
     args.limit > 0
       ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit })
       : { items: [] };
-  const files = page.items.map((doc) => ({
-    path: doc.path,
-    root: doc.root,
-    kind: doc.kind,
-    size: doc.size,
-    mtime: new Date(doc.mtimeMs).toISOString(),
-    status: doc.status,
-    reason: doc.reason,
-    chunks: doc.chunkCount,
-    title: doc.title,
-  }));
+  const files = [];
+  for (const doc of page.items) {
+    files.push({
+      path: doc.path,
+      root: doc.root,
+      kind: doc.kind,
+      size: doc.size,
+      mtime: new Date(doc.mtimeMs).toISOString(),
+      status: doc.status,
+      reason: doc.reason,
+      rule: await ruleOf(ctx, doc.root, doc.path),
+      chunks: doc.chunkCount,
+      title: doc.title,
+    });
+  }
   const structured: Record<string, unknown> = { summary, files };
   if ("nextCursor" in page && page.nextCursor) structured.nextCursor = page.nextCursor;
   const lines = [summaryText(summary)];

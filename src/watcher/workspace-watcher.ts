@@ -17,7 +17,7 @@ import { watch, type FSWatcher } from "chokidar";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { IndexJobs } from "../server/index-jobs.js";
-import type { IgnoreMatchers } from "./ignore-matchers.js";
+import type { Admissions } from "./admissions.js";
 
 export type WatchMode = "starting" | "watching" | "polling" | "rescanning" | "off";
 
@@ -35,7 +35,7 @@ export interface WatcherStatus {
 export interface WatcherOptions {
   roots: string[];
   jobs: IndexJobs;
-  matchers: IgnoreMatchers;
+  admissions: Admissions;
   log: Logger;
   /** Quiet time that closes a batch. */
   debounceMs?: number;
@@ -120,7 +120,9 @@ export class WorkspaceWatcher {
   }
 
   private async watchRoot(root: string, polling: boolean): Promise<void> {
-    const matcher = await this.options.matchers.for(root);
+    const admission = await this.options.admissions.for(root);
+    // Only what is excluded by its own name goes unwatched: a refused symlink must still
+    // raise events, so that it becomes a row with its reason.
     const ignored = (absPath: string, stats?: { isDirectory(): boolean }): boolean => {
       const rel = toPosix(relative(root, absPath));
       if (rel === "" || rel.startsWith("..")) return false;
@@ -132,7 +134,7 @@ export class WorkspaceWatcher {
           isDir = false;
         }
       }
-      return matcher.isIgnored(rel, isDir);
+      return admission.isIgnored(rel, isDir);
     };
     const watcher = watch(root, {
       ignored,
@@ -158,7 +160,7 @@ export class WorkspaceWatcher {
   private async rewatch(root: string): Promise<void> {
     if (this.closed) return;
     // Read every ignore file afresh: an event may have fired while a .gitignore was half written.
-    this.options.matchers.reset(root);
+    this.options.admissions.reset(root);
     const old = this.watchers.get(root);
     await this.watchRoot(root, this.state.mode === "polling");
     await old?.close();
@@ -181,7 +183,7 @@ export class WorkspaceWatcher {
       this.reconcileLater(root);
     }
     if (basename(rel) === ".gitignore") {
-      void this.options.matchers.invalidate(root, rel);
+      void this.options.admissions.invalidate(root, rel);
       batch.rescanRoots.add(root);
     } else {
       const set = batch.paths.get(root) ?? new Set<string>();
