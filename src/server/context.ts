@@ -11,7 +11,8 @@ import { reindex, type ReindexSummary } from "../pipeline/reindex.js";
 import { resolveRoot } from "../pipeline/resolve-root.js";
 import { createParserPool, openStore } from "../pipeline/runtime.js";
 import { VectorIndexer } from "../pipeline/vectors.js";
-import { Admissions } from "../watcher/admissions.js";
+import { admissionFor } from "../pipeline/walk-options.js";
+import type { Admission } from "../../scanners/walk/index.js";
 import { WorkspaceWatcher, type WatcherStatus } from "../watcher/workspace-watcher.js";
 import { IndexJobs, type JobRequest } from "./index-jobs.js";
 import { JobJournal } from "./job-journal.js";
@@ -25,8 +26,8 @@ export interface ServerContext {
   roots: string[];
   store: Store;
   jobs: IndexJobs;
-  /** The admission rule of each root: what may be indexed and read. */
-  admissions: Admissions;
+  /** The admission rule of a root as its files say now: what may be indexed and read. */
+  admission(root: string): Promise<Admission>;
   vectors: VectorIndexer;
   log: Logger;
   watcherStatus(): WatcherStatus;
@@ -84,7 +85,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
   const roots = settings.roots.map(resolveRoot);
   const store = await openStore(settings, { create: true });
   const pool = createParserPool(settings);
-  const admissions = new Admissions(settings);
+  const admission = (root: string) => admissionFor(root, settings);
   const vectors = VectorIndexer.create(settings, store, log);
 
   const runJob = async (
@@ -98,8 +99,11 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     }
     for (const [root, paths] of request.paths ?? []) {
       if (request.roots?.includes(root)) continue; // already rescanned whole
-      const admission = await admissions.for(root);
-      summary = mergeSummaries(summary, await reindexPaths({ ...base, root, paths, admission }));
+      const rule = await admission(root);
+      summary = mergeSummaries(
+        summary,
+        await reindexPaths({ ...base, root, paths, admission: rule }),
+      );
     }
     if (!summary) summary = await reindex({ ...base, roots: [] });
     return summary;
@@ -115,7 +119,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
 
   let watcher: WorkspaceWatcher | undefined;
   if (options.watch) {
-    watcher = new WorkspaceWatcher({ roots, jobs, admissions, log, ...options.watcher });
+    watcher = new WorkspaceWatcher({ roots, jobs, admission, log, ...options.watcher });
     // Watching starts in the background: tools answer while chokidar reads the tree.
     void watcher.start().catch((error: unknown) => {
       void watcher?.onWatchError(roots[0]!, error as Error, false);
@@ -147,7 +151,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     roots,
     store,
     jobs,
-    admissions,
+    admission,
     vectors,
     log,
     watcherStatus: () =>

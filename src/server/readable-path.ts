@@ -10,12 +10,12 @@ import { confinePath, type ConfinedPath } from "./confine.js";
 import type { ServerContext } from "./context.js";
 
 export async function readablePath(
-  ctx: Pick<ServerContext, "roots" | "admissions">,
+  ctx: Pick<ServerContext, "roots" | "admission">,
   input: string,
   rootHint?: string,
 ): Promise<ConfinedPath> {
   const confined = confinePath(ctx.roots, input, rootHint);
-  const { verdict } = (await ctx.admissions.for(confined.root)).judgePath(confined.path);
+  const { verdict } = (await ctx.admission(confined.root)).judgePath(confined.path);
   // A file deleted since it was indexed leads nowhere any more; its stored text was admitted
   // when it was written, and the next run removes it.
   if (verdict.admitted || verdict.refusal.kind === "missing") return confined;

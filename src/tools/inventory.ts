@@ -5,10 +5,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
-import type { DocumentFilter } from "../../indexers/store.js";
+import type { DocumentFilter, DocumentRecord } from "../../indexers/store.js";
 import { buildRegistry } from "../inventory/registry.js";
 import { renderInventoryMarkdown } from "../inventory/markdown.js";
-import { verdictLine } from "../../scanners/walk/index.js";
+import { verdictLine, type Admission } from "../../scanners/walk/index.js";
 import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
@@ -177,11 +177,24 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
   return lines.join("\n");
 }
 
-/** Judged now, as `docindex explain` would: the rule in force, not the one at indexing time. */
-async function ruleOf(ctx: ServerContext, root: string, path: string): Promise<string> {
-  // An index may hold roots this server does not serve; nothing is read from those.
-  if (!ctx.roots.includes(root)) return "excluded: outside roots";
-  return verdictLine((await ctx.admissions.for(root)).judgePath(path).verdict, root);
+/**
+ * Each row's verdict judged now, as `docindex explain` would: the rule in force, not the one at
+ * indexing time. One admission per root and page, so the rules are read once per call.
+ */
+async function rulesOf(ctx: ServerContext, docs: DocumentRecord[]): Promise<string[]> {
+  const byRoot = new Map<string, Promise<Admission>>();
+  const out: string[] = [];
+  for (const { root, path } of docs) {
+    // An index may hold roots this server does not serve; nothing is read from those.
+    if (!ctx.roots.includes(root)) {
+      out.push("excluded: outside roots");
+      continue;
+    }
+    let admission = byRoot.get(root);
+    if (admission === undefined) byRoot.set(root, (admission = ctx.admission(root)));
+    out.push(verdictLine((await admission).judgePath(path).verdict, root));
+  }
+  return out;
 }
 
 export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
@@ -203,21 +216,19 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
     args.limit > 0
       ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit })
       : { items: [] };
-  const files = [];
-  for (const doc of page.items) {
-    files.push({
-      path: doc.path,
-      root: doc.root,
-      kind: doc.kind,
-      size: doc.size,
-      mtime: new Date(doc.mtimeMs).toISOString(),
-      status: doc.status,
-      reason: doc.reason,
-      rule: await ruleOf(ctx, doc.root, doc.path),
-      chunks: doc.chunkCount,
-      title: doc.title,
-    });
-  }
+  const rules = await rulesOf(ctx, page.items);
+  const files = page.items.map((doc, i) => ({
+    path: doc.path,
+    root: doc.root,
+    kind: doc.kind,
+    size: doc.size,
+    mtime: new Date(doc.mtimeMs).toISOString(),
+    status: doc.status,
+    reason: doc.reason,
+    rule: rules[i]!,
+    chunks: doc.chunkCount,
+    title: doc.title,
+  }));
   const structured: Record<string, unknown> = { summary, files };
   if ("nextCursor" in page && page.nextCursor) structured.nextCursor = page.nextCursor;
   const lines = [summaryText(summary)];

@@ -254,6 +254,45 @@ describe("symlinks through every door", () => {
       await expectNothingShown(session.client, byTool, refused);
     });
 
+    it("reads check the rule now: an index written before a rule changed shows nothing", async () => {
+      const later = token("latersecret");
+      writeTree(byTool.root, { "docs/later.md": `# Later\n\nThe ${later} note.\n` });
+      writeTree(byTool.root, { "public.txt": `The ${later} list.\n` });
+      symlinkSync("../public.txt", join(byTool.root, "docs/l2.txt"));
+      const paths = ["docs/later.md", "docs/l2.txt"];
+      await callTool(session.client, "reindex", { root: byTool.root, paths, wait: true });
+      const before = await callTool(session.client, "search", { query: later, root: byTool.root });
+      expect((before.structuredContent as { results: unknown[] }).results).toHaveLength(2);
+      // No watcher: the index still holds both when the rules change.
+      writeTree(byTool.root, {
+        ".gitignore": "private.txt\npublic.txt\n",
+        "docs/.gitignore": "draft.md\nlater.md\n",
+      });
+      const reasons = {
+        "docs/later.md": "excluded: docs/.gitignore:2:later.md",
+        "docs/l2.txt": "refused: symlink target public.txt: .gitignore:2:public.txt",
+      };
+      for (const [path, reason] of Object.entries(reasons)) {
+        const read = await callTool(session.client, "read_document", { path, root: byTool.root });
+        expect(read.isError, path).toBe(true);
+        expect(textOf(read)).toBe(`'${path}' may not be read: ${reason}`);
+        const analyze = await callTool(session.client, "analyze", { path, root: byTool.root });
+        expect(textOf(analyze)).toBe(`'${path}' may not be read: ${reason}`);
+        const uri = `docindex://${basename(byTool.root)}/${path}`;
+        await expect(session.client.readResource({ uri })).rejects.toThrow(reason);
+      }
+      // The next run over those paths brings the index in line: one gone, one a refused row.
+      await callTool(session.client, "reindex", { root: byTool.root, paths, wait: true });
+      const after = await callTool(session.client, "search", { query: later, root: byTool.root });
+      expect((after.structuredContent as { results: unknown[] }).results).toEqual([]);
+      const byPath = await rows(session.client, byTool.root);
+      expect(byPath.has("docs/later.md")).toBe(false);
+      expect(byPath.get("docs/l2.txt")).toMatchObject({
+        status: "skipped",
+        reason: "symlink target public.txt: .gitignore:2:public.txt",
+      });
+    });
+
     it("(c) links present before a full walk are refused rows, in the CLI's output too", async () => {
       await expectRows(session.client, byWalk, walkRefused);
       await expectNothingShown(session.client, byWalk, walkRefused);
