@@ -78,7 +78,7 @@ export async function createAdmission(options: WalkOptions): Promise<Admission> 
 export class Admission {
   constructor(
     /** Lazily loaded rules for any path: link targets, and the paths the doors ask about. */
-    readonly matcher: LazyIgnoreMatcher,
+    private readonly matcher: LazyIgnoreMatcher,
     private readonly options: ResolvedWalkOptions,
   ) {}
 

@@ -16,6 +16,9 @@ export function decisionOf(verdict: Verdict): Decision {
   return verdict.listed ? "refused" : "excluded";
 }
 
+/** The answer for a path in none of the configured roots: no root's rule can admit it. */
+export const OUTSIDE_ROOTS_LINE = "excluded: outside roots";
+
 /** The whole answer on one line: "admitted: no rule excludes it", "refused: symlink target ...". */
 export function verdictLine(verdict: Verdict, root: string): string {
   if (!verdict.admitted) return `${decisionOf(verdict)}: ${describeRefusal(verdict.refusal, root)}`;

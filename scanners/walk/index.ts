@@ -24,6 +24,7 @@ export {
   describeRefusal,
   describeRule,
   displaySource,
+  OUTSIDE_ROOTS_LINE,
   patternText,
   verdictLine,
   type Decision,

@@ -8,7 +8,7 @@ import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
 import type { DocumentFilter, DocumentRecord } from "../../indexers/store.js";
 import { buildRegistry } from "../inventory/registry.js";
 import { renderInventoryMarkdown } from "../inventory/markdown.js";
-import { verdictLine, type Admission } from "../../scanners/walk/index.js";
+import { OUTSIDE_ROOTS_LINE, verdictLine, type Admission } from "../../scanners/walk/index.js";
 import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
@@ -187,7 +187,7 @@ async function rulesOf(ctx: ServerContext, docs: DocumentRecord[]): Promise<stri
   for (const { root, path } of docs) {
     // An index may hold roots this server does not serve; nothing is read from those.
     if (!ctx.roots.includes(root)) {
-      out.push("excluded: outside roots");
+      out.push(OUTSIDE_ROOTS_LINE);
       continue;
     }
     let admission = byRoot.get(root);

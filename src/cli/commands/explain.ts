@@ -9,6 +9,7 @@ import {
   decidingRuleOf,
   decisionOf,
   displaySource,
+  OUTSIDE_ROOTS_LINE,
   patternText,
   SETTINGS_SOURCE,
   verdictLine,
@@ -93,7 +94,7 @@ export async function runExplain(argv: string[]): Promise<number> {
       confined = confinePath(roots, resolve(path));
     } catch (error) {
       if (!isDocindexError(error) || error.code !== "OUTSIDE_ROOT") throw error;
-      explanations.push({ path, decision: "excluded", reason: "excluded: outside roots" });
+      explanations.push({ path, decision: "excluded", reason: OUTSIDE_ROOTS_LINE });
       continue;
     }
     const { root, path: rel } = confined;
