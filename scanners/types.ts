@@ -40,6 +40,14 @@ export interface SourceFile {
   sha256?: string;
   /** Set by the walker when the file is listed but must not be parsed (e.g. "too large"). */
   skipReason?: string;
+  /**
+   * Set when the admission rule (scanners/walk/admission.ts) refused the path: a symlink whose
+   * target may not be read. It is listed only as a skipped row (skipReason says why); nothing
+   * may open it, not even to hash it. size and mtimeMs are the link's own.
+   */
+  refused?: true;
+  /** The admission verdict, when a rule decided it ("admitted: .gitignore:2:!keep.md", "refused: ..."). */
+  rule?: string;
 }
 
 /** A structural piece of a parsed document: a heading's span, a page, a notebook cell. */

@@ -35,54 +35,39 @@ export function isAlwaysExcluded(name: string): boolean {
   return name === ".git";
 }
 
-/** `parentName` is the basename of the containing directory ("" at the root). */
-export function isDefaultExcluded(
+/**
+ * Which default exclude leaves `name` out, named as README.md lists it (".env.*", "*.pem"), or
+ * undefined. `parentName` is the basename of the containing directory ("" at the root).
+ */
+export function defaultExcludeRule(
   config: DefaultExcludeConfig,
   name: string,
   parentName: string,
   isDir: boolean,
-): boolean {
-  if (!config.enabled) return false;
-  if (name === config.indexDirName) return true;
-  if (isDir) return false;
-  return isSecretFileName(name, parentName);
+): string | undefined {
+  if (!config.enabled) return undefined;
+  if (name === config.indexDirName) return `${name} (the index folder)`;
+  if (isDir) return undefined;
+  return secretFileRule(name, parentName);
 }
 
 export function isSecretFileName(name: string, parentName: string): boolean {
-  const lower = name.toLowerCase();
-  if (SECRET_NAMES.has(lower)) return true;
-  if (lower.startsWith(".env.")) return !ENV_TEMPLATES.has(lower);
-  if (lower === "credentials" && parentName === ".aws") return true;
-  const dot = lower.lastIndexOf(".");
-  const ext = dot > 0 ? lower.slice(dot + 1) : "";
-  if (KEY_EXTENSIONS.has(ext)) return true;
-  if (SSH_KEY_PREFIXES.some((prefix) => lower.startsWith(prefix))) return !lower.endsWith(".pub");
-  if (lower.startsWith("client_secret") && ext === "json") return true;
-  if (dot === "secrets".length && lower.startsWith("secrets")) {
-    return SECRETS_DATA_EXTENSIONS.has(ext);
-  }
-  return false;
+  return secretFileRule(name, parentName) !== undefined;
 }
 
-/**
- * For a symlink's target (root-relative POSIX path): whether it lies in or is a default-excluded
- * entry, so that a link cannot smuggle `.git/config` or `.env` past the rules under another name.
- */
-export function isDefaultExcludedTarget(
-  config: DefaultExcludeConfig,
-  rel: string,
-  isDir: boolean,
-): boolean {
-  const parts = rel.split("/");
-  for (let i = 0; i < parts.length; i++) {
-    const name = parts[i] as string;
-    const last = i === parts.length - 1;
-    if (isAlwaysExcluded(name)) return true;
-    if (
-      isDefaultExcluded(config, name, i > 0 ? (parts[i - 1] as string) : "", last ? isDir : true)
-    ) {
-      return true;
-    }
+function secretFileRule(name: string, parentName: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (SECRET_NAMES.has(lower)) return lower;
+  if (lower.startsWith(".env.")) return ENV_TEMPLATES.has(lower) ? undefined : ".env.*";
+  if (lower === "credentials" && parentName === ".aws") return ".aws/credentials";
+  const dot = lower.lastIndexOf(".");
+  const ext = dot > 0 ? lower.slice(dot + 1) : "";
+  if (KEY_EXTENSIONS.has(ext)) return `*.${ext}`;
+  const sshKey = SSH_KEY_PREFIXES.find((prefix) => lower.startsWith(prefix));
+  if (sshKey !== undefined) return lower.endsWith(".pub") ? undefined : `${sshKey}*`;
+  if (lower.startsWith("client_secret") && ext === "json") return "client_secret*.json";
+  if (dot === "secrets".length && lower.startsWith("secrets") && SECRETS_DATA_EXTENSIONS.has(ext)) {
+    return `secrets.${ext}`;
   }
-  return false;
+  return undefined;
 }

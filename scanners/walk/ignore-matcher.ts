@@ -1,13 +1,14 @@
 /**
- * Ignore decisions for arbitrary paths, for the file watcher: the same rules as the walker,
- * with each directory's rules loaded on first use and cached until invalidated.
+ * Ignore decisions for arbitrary paths, for the file watcher and the admission rule: the same
+ * rules as the walker, with each directory's rules loaded on first use and cached until
+ * invalidated.
  */
 import { posix } from "node:path";
 import { toByteString } from "./byte-string.js";
 import { repoAt } from "./git-repo.js";
 import { readGitignoreTextSync } from "./gitignore-file.js";
-import { IgnoreRules, type DirFrame } from "./ignore-rules.js";
-import { resolveWalkOptions, type WalkOptions } from "./options.js";
+import { excludes, IgnoreRules, type DirFrame, type Rule } from "./ignore-rules.js";
+import { resolveWalkOptions, type ResolvedWalkOptions, type WalkOptions } from "./options.js";
 
 export interface IgnoreMatcher {
   /**
@@ -26,41 +27,69 @@ export interface IgnoreMatcher {
 }
 
 export async function createIgnoreMatcher(options: WalkOptions): Promise<IgnoreMatcher> {
-  const resolved = resolveWalkOptions(options);
-  const rules = await IgnoreRules.create(resolved);
-  return new LazyIgnoreMatcher(rules, () => IgnoreRules.createForRealRoot(resolved, rules.root));
+  return LazyIgnoreMatcher.create(resolveWalkOptions(options));
 }
 
-class LazyIgnoreMatcher implements IgnoreMatcher {
+export class LazyIgnoreMatcher implements IgnoreMatcher {
   /** Directory frames by root-relative path. */
   private frames = new Map<string, DirFrame>();
 
-  constructor(
-    private rules: IgnoreRules,
+  private constructor(
+    private current: IgnoreRules,
     private readonly rebuild: () => IgnoreRules,
   ) {}
 
+  static async create(resolved: ResolvedWalkOptions): Promise<LazyIgnoreMatcher> {
+    return LazyIgnoreMatcher.over(await IgnoreRules.create(resolved), resolved);
+  }
+
+  /** A matcher sharing the walker's rules, so that a walk and its link targets agree. */
+  static over(rules: IgnoreRules, resolved: ResolvedWalkOptions): LazyIgnoreMatcher {
+    return new LazyIgnoreMatcher(rules, () => IgnoreRules.createForRealRoot(resolved, rules.root));
+  }
+
+  /** The rules in force (replaced when a non-.gitignore source is invalidated). */
+  get rules(): IgnoreRules {
+    return this.current;
+  }
+
   isIgnored(rel: string, isDir: boolean): boolean {
-    const path = normalize(rel);
+    const path = normalizeRel(rel);
     if (path === undefined) return true;
-    if (path === "") return false;
+    return excludes(this.rule(path, isDir));
+  }
+
+  /**
+   * The rule that decides `path` (normalized, inside the root): the one that excludes it or a
+   * directory above it (git never looks inside an ignored directory), else the `!` pattern
+   * that re-included it, else undefined.
+   */
+  rule(path: string, isDir: boolean): Rule | undefined {
+    if (path === "") return undefined;
     const parts = path.split("/");
-    let frame = this.rules.rootFrame;
+    let frame = this.current.rootFrame;
     for (let i = 0; i < parts.length; i++) {
       const name = parts[i] as string;
       const last = i === parts.length - 1;
-      // A directory that is ignored hides everything below it: git never looks inside.
-      if (this.rules.isExcluded(frame, name, toByteString(name), last ? isDir : true)) return true;
-      if (last) break;
+      const rule = this.current.decidingRule(frame, name, toByteString(name), last ? isDir : true);
+      if (last || excludes(rule)) return rule;
       frame = this.frameOf(frame, name);
     }
-    return false;
+    return undefined;
+  }
+
+  /** The frame of directory `dirRel` (normalized, not itself checked for being ignored). */
+  frameAt(dirRel: string): DirFrame {
+    let frame = this.current.rootFrame;
+    if (dirRel === "") return frame;
+    for (const name of dirRel.split("/")) frame = this.frameOf(frame, name);
+    return frame;
   }
 
   invalidate(gitignoreRel: string): void {
-    const path = normalize(gitignoreRel);
+    const path = normalizeRel(gitignoreRel);
     if (path === undefined || path === ".gitignore" || posix.basename(path) !== ".gitignore") {
-      this.rules = this.rebuild();
+      this.current = this.rebuild();
       this.frames.clear();
       return;
     }
@@ -75,15 +104,15 @@ class LazyIgnoreMatcher implements IgnoreMatcher {
     const rel = parent.rel === "" ? name : `${parent.rel}/${name}`;
     const cached = this.frames.get(rel);
     if (cached !== undefined) return cached;
-    const abs = posix.join(this.rules.root, rel);
-    const frame = this.rules.childFrame(parent, name, readGitignoreTextSync(abs), repoAt(abs));
+    const abs = posix.join(this.current.root, rel);
+    const frame = this.current.childFrame(parent, name, readGitignoreTextSync(abs), repoAt(abs));
     this.frames.set(rel, frame);
     return frame;
   }
 }
 
 /** Root-relative POSIX path without "./", duplicate or trailing slashes; undefined if it leaves the root. */
-function normalize(rel: string): string | undefined {
+export function normalizeRel(rel: string): string | undefined {
   const path = posix.normalize(rel);
   if (path === "." || path === "./" || path === "/") return "";
   if (path.startsWith("/") || path === ".." || path.startsWith("../")) return undefined;

@@ -8,16 +8,31 @@ import { realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { toByteString } from "./byte-string.js";
 import {
+  defaultExcludeRule,
   isAlwaysExcluded,
-  isDefaultExcluded,
-  isDefaultExcludedTarget,
   type DefaultExcludeConfig,
 } from "./default-excludes.js";
 import { findRepo, repoWideLists, type RepoInfo } from "./git-repo.js";
 import { readGitignoreTextSync } from "./gitignore-file.js";
-import { parseGitignore } from "./gitignore-parse.js";
+import { parseGitignore, type GitPattern } from "./gitignore-parse.js";
 import { WalkError, type ResolvedWalkOptions } from "./options.js";
-import { matchList, type PatternList } from "./pattern-match.js";
+import { lastMatchingPattern, SETTINGS_SOURCE, type PatternList } from "./pattern-match.js";
+
+/**
+ * What decided an entry: git's own folder, a default exclude (named as README.md lists it), or
+ * a pattern of some list, which re-includes when it is a `!` pattern.
+ */
+export type Rule =
+  | { kind: "git" }
+  | { kind: "default"; label: string }
+  | { kind: "pattern"; list: PatternList; pattern: GitPattern };
+
+const GIT_RULE: Rule = { kind: "git" };
+
+/** Whether the deciding rule leaves the entry out (no rule: it stays in). */
+export function excludes(rule: Rule | undefined): boolean {
+  return rule !== undefined && (rule.kind !== "pattern" || !rule.pattern.negative);
+}
 
 export interface DirFrame {
   /** Walk-root-relative POSIX path ("" for the root). */
@@ -55,7 +70,7 @@ export class IgnoreRules {
     const patterns = parseGitignore(toByteString(options.extraExcludes.join("\n")));
     const extras: PatternList | undefined =
       patterns.length > 0
-        ? { patterns, baseLength: 0, coordinate: "walk", source: "extraExcludes" }
+        ? { patterns, baseLength: 0, coordinate: "walk", source: SETTINGS_SOURCE }
         : undefined;
     return new IgnoreRules(root, options, extras);
   }
@@ -108,7 +123,7 @@ export class IgnoreRules {
     const rel = joinRel(parent.rel, name);
     const relBytes = joinRel(parent.relBytes, nameBytes);
     const repoRelBytes = nestedRepo !== undefined ? "" : joinRel(parent.repoRelBytes, nameBytes);
-    const own = gitignoreList(gitignore, repoRelBytes, rel);
+    const own = gitignoreList(gitignore, repoRelBytes, join(this.root, rel));
     if (nestedRepo !== undefined) {
       return {
         rel,
@@ -123,42 +138,43 @@ export class IgnoreRules {
     return { rel, relBytes, repoRelBytes, name, lists, repoLists: parent.repoLists };
   }
 
-  /** For symlink targets: `rel` (walk-root-relative) is, or is inside, a default-excluded entry. */
-  isDefaultExcludedTarget(rel: string, isDir: boolean): boolean {
-    return rel !== "" && isDefaultExcludedTarget(this.defaults, rel, isDir);
-  }
-
   /** Whether entry `name` of directory `frame` is left out. `nameBytes` is toByteString(name). */
   isExcluded(frame: DirFrame, name: string, nameBytes: string, isDir: boolean): boolean {
-    if (isAlwaysExcluded(name)) return true;
-    if (isDefaultExcluded(this.defaults, name, frame.name, isDir)) return true;
+    return excludes(this.decidingRule(frame, name, nameBytes, isDir));
+  }
+
+  /** The rule that decides entry `name` of directory `frame`, or undefined when none applies. */
+  decidingRule(frame: DirFrame, name: string, nameBytes: string, isDir: boolean): Rule | undefined {
+    if (isAlwaysExcluded(name)) return GIT_RULE;
+    const label = defaultExcludeRule(this.defaults, name, frame.name, isDir);
+    if (label !== undefined) return { kind: "default", label };
     const repoPath = joinRel(frame.repoRelBytes, nameBytes);
     let walkPath: string | undefined;
     for (const list of frame.lists) {
       let path = repoPath;
       if (list.coordinate === "walk") path = walkPath ??= joinRel(frame.relBytes, nameBytes);
-      const verdict = matchList(list, path, nameBytes.length, isDir);
-      if (verdict !== undefined) return verdict;
+      const pattern = lastMatchingPattern(list, path, nameBytes.length, isDir);
+      if (pattern !== undefined) return { kind: "pattern", list, pattern };
     }
     for (const list of frame.repoLists) {
-      const verdict = matchList(list, repoPath, nameBytes.length, isDir);
-      if (verdict !== undefined) return verdict;
+      const pattern = lastMatchingPattern(list, repoPath, nameBytes.length, isDir);
+      if (pattern !== undefined) return { kind: "pattern", list, pattern };
     }
-    return false;
+    return undefined;
   }
 }
 
+/** `dirAbs`: the absolute path of the directory the .gitignore is in (its `source`). */
 function gitignoreList(
   text: string | undefined,
   dirRepoRelBytes: string,
-  where: string,
+  dirAbs: string,
 ): PatternList | undefined {
   if (text === undefined) return undefined;
   const patterns = parseGitignore(text);
   if (patterns.length === 0) return undefined;
   const baseLength = dirRepoRelBytes === "" ? 0 : dirRepoRelBytes.length + 1;
-  const source = where === "" ? ".gitignore" : `${where}/.gitignore`;
-  return { patterns, baseLength, coordinate: "repo", source };
+  return { patterns, baseLength, coordinate: "repo", source: join(dirAbs, ".gitignore") };
 }
 
 function present(lists: (PatternList | undefined)[]): PatternList[] {

@@ -10,3 +10,25 @@ export {
   type WalkOptions,
 } from "./options.js";
 export { isSecretFileName } from "./default-excludes.js";
+export {
+  Admission,
+  createAdmission,
+  listsFile,
+  type PathJudgement,
+  type Refusal,
+  type Verdict,
+} from "./admission.js";
+export {
+  decidingRuleOf,
+  decisionOf,
+  describeRefusal,
+  describeRule,
+  displaySource,
+  OUTSIDE_ROOTS_LINE,
+  patternText,
+  verdictLine,
+  type Decision,
+} from "./describe.js";
+export type { Rule } from "./ignore-rules.js";
+export { SETTINGS_SOURCE } from "./pattern-match.js";
+export { listedFile } from "./listed-file.js";

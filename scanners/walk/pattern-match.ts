@@ -6,6 +6,8 @@
 import type { GitPattern } from "./gitignore-parse.js";
 import { wildmatch } from "./wildmatch.js";
 
+export const SETTINGS_SOURCE = "excludes setting";
+
 /** Patterns of one source (a .gitignore, info/exclude, ...), all relative to one directory. */
 export interface PatternList {
   patterns: GitPattern[];
@@ -13,21 +15,24 @@ export interface PatternList {
   baseLength: number;
   /** Which path the list is matched against: repository-relative, or walk-root-relative. */
   coordinate: "repo" | "walk";
-  /** Where the patterns came from, for diagnostics. */
+  /**
+   * Where the patterns came from, for `docindex explain`: the absolute path of the file, or
+   * SETTINGS_SOURCE for the `excludes` setting.
+   */
   source: string;
 }
 
 /**
- * The verdict of the last matching pattern in `list`: true (ignored), false (re-included by
- * `!`), or undefined when no pattern matches. `path` is a byte string; the entry's basename is
- * its last `basenameLength` bytes.
+ * The last pattern in `list` that matches (git's last_matching_pattern_from_list): it decides,
+ * ignoring unless it is a `!` pattern. undefined when none matches. `path` is a byte string;
+ * the entry's basename is its last `basenameLength` bytes.
  */
-export function matchList(
+export function lastMatchingPattern(
   list: PatternList,
   path: string,
   basenameLength: number,
   isDir: boolean,
-): boolean | undefined {
+): GitPattern | undefined {
   const patterns = list.patterns;
   for (let i = patterns.length - 1; i >= 0; i--) {
     const pattern = patterns[i] as GitPattern;
@@ -35,7 +40,7 @@ export function matchList(
     const hit = pattern.noDir
       ? matchBasename(pattern, path, path.length - basenameLength)
       : matchPathname(pattern, path, list.baseLength);
-    if (hit) return !pattern.negative;
+    if (hit) return pattern;
   }
   return undefined;
 }

@@ -3,7 +3,8 @@
  * stat'ed and sorted. Everything the walker needs to know before it can yield in order.
  */
 import type { Dirent } from "node:fs";
-import { relative, sep } from "node:path";
+import { sep } from "node:path";
+import type { Admission, EntryFacts, LinkTarget, Verdict } from "./admission.js";
 import { toByteString } from "./byte-string.js";
 import { repoAt } from "./git-repo.js";
 import { readGitignoreText } from "./gitignore-file.js";
@@ -12,6 +13,8 @@ import type { ResolvedWalkOptions } from "./options.js";
 
 export interface WalkContext {
   rules: IgnoreRules;
+  /** Decides every entry: the walker asks the same rule as every other door. */
+  admission: Admission;
   options: ResolvedWalkOptions;
   /** When the walk must next let the event loop run. */
   slice: { deadline: number };
@@ -31,8 +34,9 @@ export interface DirTask {
   ancestry: Ancestry;
 }
 
+/** A file entry is listed with its verdict: admitted, or refused (a row that is never read). */
 export type WalkEntry =
-  | { type: "file"; name: string; key: string; size: number; mtimeMs: number }
+  | { type: "file"; name: string; key: string; size: number; mtimeMs: number; verdict: Verdict }
   | { type: "dir"; name: string; key: string; real: string };
 
 export interface PreparedDir {
@@ -42,16 +46,21 @@ export interface PreparedDir {
   entries: WalkEntry[];
 }
 
+// Facts of plain entries, shared: a walk of 44k files allocates none.
+const FILE: EntryFacts = { type: "file" };
+const DIR: EntryFacts = { type: "dir" };
+const SPECIAL: EntryFacts = { type: "special" };
+
 type Pending =
-  | { type: "file"; name: string; key: string }
+  | { type: "file"; name: string; key: string; verdict: Verdict }
   | { type: "link"; name: string; key: string }
   | { type: "dir"; name: string; key: string; real: string };
 
 export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise<PreparedDir> {
-  const { rules, options } = ctx;
+  const { rules, admission } = ctx;
   let dirents: Dirent[];
   try {
-    dirents = await options.fs.readdir(task.abs);
+    dirents = await ctx.options.fs.readdir(task.abs);
   } catch {
     dirents = [];
   }
@@ -59,32 +68,31 @@ export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise
     task.parent === undefined
       ? rules.rootFrame
       : await childFrame(ctx, task.parent, task.name, task.abs, dirents);
+  // Below a followed symlinked folder an entry's real path differs from its path: judged too.
+  const belowLink = task.ancestry.real !== task.abs;
 
   const pending: Pending[] = [];
   for (const dirent of dirents) {
     const name = dirent.name;
     const nameBytes = toByteString(name);
-    if (dirent.isDirectory()) {
-      if (!rules.isExcluded(frame, name, nameBytes, true)) {
-        pending.push({
-          type: "dir",
-          name,
-          key: `${nameBytes}/`,
-          real: task.ancestry.real + sep + name,
-        });
-      }
-    } else if (dirent.isFile()) {
-      if (!rules.isExcluded(frame, name, nameBytes, false)) {
-        pending.push({ type: "file", name, key: nameBytes });
-      }
-    } else if (dirent.isSymbolicLink()) {
-      // git sees a symlink as a file (it never follows one), so it is matched as a file,
-      // unless it may be walked into.
-      if (options.followSymlinks || !rules.isExcluded(frame, name, nameBytes, false)) {
-        pending.push({ type: "link", name, key: nameBytes });
-      }
+    if (dirent.isSymbolicLink()) {
+      // Decided once its target is known (resolveEntries).
+      pending.push({ type: "link", name, key: nameBytes });
+      continue;
     }
-    // Sockets, FIFOs and devices: git does not list them, and they have no content to index.
+    const facts = dirent.isDirectory() ? DIR : dirent.isFile() ? FILE : SPECIAL;
+    const real = facts === DIR || belowLink ? task.ancestry.real + sep + name : undefined;
+    const verdict = admission.decideEntry(
+      frame,
+      name,
+      nameBytes,
+      belowLink && facts !== SPECIAL ? { type: facts.type as "file" | "dir", real } : facts,
+    );
+    if (verdict.admitted && verdict.type === "dir") {
+      pending.push({ type: "dir", name, key: `${nameBytes}/`, real: real as string });
+    } else if (facts === FILE && (verdict.admitted || verdict.listed)) {
+      pending.push({ type: "file", name, key: nameBytes, verdict });
+    }
   }
 
   const entries = await resolveEntries(ctx, task, frame, pending);
@@ -138,6 +146,7 @@ async function resolveEntries(
           key: item.key,
           size: st.size,
           mtimeMs: st.mtimeMs,
+          verdict: item.verdict,
         });
       } else {
         const entry = await resolveLink(ctx, task, frame, item, abs);
@@ -163,9 +172,9 @@ export function newTimeSlice(): { deadline: number } {
 }
 
 /**
- * A symlink is kept only if its target stays inside the root (tools must never read outside
- * it) and is not itself left out by the default excludes. Its target's size and mtime are
- * reported, since that is the content the pipeline reads.
+ * A symlink, decided by the admission rule once its target is known. An admitted link to a
+ * file reports the target's size and mtime, since that is the content the pipeline reads; a
+ * refused one is listed with its own, and nothing of the target.
  */
 async function resolveLink(
   ctx: WalkContext,
@@ -174,27 +183,44 @@ async function resolveLink(
   item: Pending,
   abs: string,
 ): Promise<WalkEntry | undefined> {
-  const { rules, options } = ctx;
-  const real = await options.fs.realpath(abs);
-  if (!isInside(rules.root, real)) return undefined;
-  const st = await options.fs.stat(real);
-  const targetRel = relative(rules.root, real).split(sep).join("/");
-  if (rules.isDefaultExcludedTarget(targetRel, st.isDirectory())) return undefined;
-  if (st.isFile()) {
-    if (options.followSymlinks && rules.isExcluded(frame, item.name, item.key, false)) {
-      return undefined;
+  const { fs } = ctx.options;
+  let target: LinkTarget;
+  let size = 0;
+  let mtimeMs = 0;
+  try {
+    const real = await fs.realpath(abs);
+    const st = await fs.stat(real);
+    target = { real, type: st.isFile() ? "file" : st.isDirectory() ? "dir" : "special" };
+    ({ size, mtimeMs } = st);
+  } catch (error) {
+    target = { error: (error as NodeJS.ErrnoException).code ?? "error" };
+  }
+  let cycle = false;
+  if ("real" in target) {
+    for (let a: Ancestry | undefined = task.ancestry; a !== undefined; a = a.parent) {
+      if (a.real === target.real) cycle = true;
     }
-    return { type: "file", name: item.name, key: item.key, size: st.size, mtimeMs: st.mtimeMs };
   }
-  if (!st.isDirectory() || !options.followSymlinks) return undefined;
-  if (rules.isExcluded(frame, item.name, item.key, true)) return undefined;
-  for (let a: Ancestry | undefined = task.ancestry; a !== undefined; a = a.parent) {
-    if (a.real === real) return undefined;
+  const verdict = ctx.admission.decideEntry(frame, item.name, item.key, {
+    type: "link",
+    target,
+    cycle,
+  });
+  if (verdict.admitted) {
+    if (verdict.type === "dir" && "real" in target) {
+      return { type: "dir", name: item.name, key: `${item.key}/`, real: target.real };
+    }
+    return { type: "file", name: item.name, key: item.key, size, mtimeMs, verdict };
   }
-  return { type: "dir", name: item.name, key: `${item.key}/`, real };
-}
-
-function isInside(root: string, real: string): boolean {
-  if (real === root) return true;
-  return real.startsWith(root.endsWith(sep) ? root : root + sep);
+  if (!verdict.listed) return undefined;
+  const result = fs.lstat(abs);
+  const own = result instanceof Promise ? await result : result;
+  return {
+    type: "file",
+    name: item.name,
+    key: item.key,
+    size: own.size,
+    mtimeMs: own.mtimeMs,
+    verdict,
+  };
 }

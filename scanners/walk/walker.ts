@@ -4,9 +4,10 @@
  * so ignored trees (node_modules, build output) cost nothing.
  */
 import { sep } from "node:path";
-import { kindForPath } from "../detect/kind.js";
 import type { SourceFile } from "../types.js";
+import { Admission } from "./admission.js";
 import { IgnoreRules } from "./ignore-rules.js";
+import { listedFile } from "./listed-file.js";
 import { resolveWalkOptions, type WalkOptions } from "./options.js";
 import {
   newTimeSlice,
@@ -15,7 +16,6 @@ import {
   type PreparedDir,
   type WalkContext,
 } from "./prepare-directory.js";
-import { formatTooLarge } from "./too-large.js";
 
 /**
  * Sibling directories listed ahead of the one being walked: overlaps their I/O with the
@@ -39,7 +39,8 @@ interface Cursor {
 export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
   const resolved = resolveWalkOptions(options);
   const rules = await IgnoreRules.create(resolved);
-  const ctx: WalkContext = { rules, options: resolved, slice: newTimeSlice() };
+  const admission = Admission.forWalk(rules, resolved);
+  const ctx: WalkContext = { rules, admission, options: resolved, slice: newTimeSlice() };
   const root = rules.root;
   const rootDir = await prepareDirectory(ctx, {
     parent: undefined,
@@ -68,17 +69,8 @@ export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
       continue;
     }
     const path = top.dir.frame.rel === "" ? entry.name : `${top.dir.frame.rel}/${entry.name}`;
-    const file: SourceFile = {
-      root,
-      path,
-      absPath: abs,
-      size: entry.size,
-      mtimeMs: entry.mtimeMs,
-      kind: kindForPath(path),
-    };
-    if (entry.size > resolved.maxFileSizeBytes) {
-      file.skipReason = formatTooLarge(entry.size, resolved.maxFileSizeBytes);
-    }
+    const file = listedFile(root, path, abs, entry.verdict, entry, resolved.maxFileSizeBytes);
+    if (file === undefined) continue;
     yield file;
   }
 }

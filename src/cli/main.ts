@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isDocindexError, describeError } from "../errors.js";
+import { runExplain } from "./commands/explain.js";
 import { runInventory } from "./commands/inventory.js";
 import { runReindex } from "./commands/reindex.js";
 import { runSearch } from "./commands/search.js";
@@ -18,6 +19,7 @@ Commands:
   reindex [DIR...]    scan and index folders (incremental)
   search QUERY        search the index
   inventory [DIR]     write file_registry.json and SYSTEM_INVENTORY.md
+  explain PATH...     say which rule admits or excludes a path (like git check-ignore -v)
   serve               run the MCP server (stdio, or Streamable HTTP with --http)
 
 Run \`docindex <command> --help\` for a command's options.
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   reindex: runReindex,
   search: runSearch,
   inventory: runInventory,
+  explain: runExplain,
   serve: runServe,
 };
 

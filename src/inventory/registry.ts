@@ -5,10 +5,10 @@
  * time of the run inside, so two runs over the same tree and index are byte-identical.
  */
 import { walk } from "../../scanners/walk/index.js";
-import type { FileKind } from "../../scanners/types.js";
+import type { FileKind, SourceFile } from "../../scanners/types.js";
 import type { DocumentRecord, Store } from "../../indexers/store.js";
 import type { Settings } from "../config/schema.js";
-import { hashFile } from "../pipeline/hash-file.js";
+import { hashSourceFile } from "../pipeline/hash-file.js";
 import { forEachConcurrent } from "../pipeline/concurrency.js";
 import { walkOptionsFor } from "../pipeline/walk-options.js";
 
@@ -23,6 +23,12 @@ export interface RegistryEntry {
   sha256: string;
   status: RegistryStatus;
   reason?: string;
+  /**
+   * The admission rule's verdict, only when a rule decided it (a `!` pattern that re-included
+   * the file, or a refusal): every other file is "admitted: no rule excludes it", and leaving
+   * that out keeps the registries of ordinary trees as they were, byte for byte.
+   */
+  rule?: string;
 }
 
 export interface FileRegistry {
@@ -51,7 +57,7 @@ export async function buildRegistry(
   const stored = store ? await storedDocuments(store, root) : new Map<string, DocumentRecord>();
   const entries: RegistryEntry[] = [];
   const needHash: RegistryEntry[] = [];
-  const absByPath = new Map<string, string>();
+  const fileByPath = new Map<string, SourceFile>();
   for await (const file of walk(walkOptionsFor(root, settings))) {
     const doc = stored.get(file.path);
     const entry: RegistryEntry = {
@@ -76,13 +82,14 @@ export async function buildRegistry(
         entry.reason = "binary";
       }
       needHash.push(entry);
-      absByPath.set(file.path, file.absPath);
+      fileByPath.set(file.path, file);
     }
+    if (file.rule !== undefined) entry.rule = file.rule;
     entries.push(entry);
   }
   await forEachConcurrent(needHash, 8, async (entry) => {
     try {
-      entry.sha256 = await hashFile(absByPath.get(entry.path)!);
+      entry.sha256 = await hashSourceFile(fileByPath.get(entry.path)!);
     } catch (error) {
       entry.status = "failed";
       entry.reason = `unreadable: ${(error as Error).message.split("\n")[0]}`;

@@ -8,7 +8,7 @@ import type { SourceFile } from "../../scanners/types.js";
 import type { CatalogEntry, Store } from "../../indexers/store.js";
 import type { Logger } from "../log.js";
 import { forEachConcurrent } from "./concurrency.js";
-import { hashFile } from "./hash-file.js";
+import { hashSourceFile } from "./hash-file.js";
 import { indexFile, type FileParser } from "./index-file.js";
 
 export interface FileProblem {
@@ -69,6 +69,11 @@ export interface ApplyContext {
 
 const HASH_CONCURRENCY = 8;
 
+/** A row written for a refused path: skipped, and never hashed (see hashSourceFile). */
+function isRefusalRow(known: CatalogEntry): boolean {
+  return known.status === "skipped" && known.sha256 === "";
+}
+
 export async function applyChanges(
   candidates: Candidate[],
   ctx: ApplyContext,
@@ -81,13 +86,24 @@ export async function applyChanges(
       work.push(candidate);
       return;
     }
+    // A link that became refused, or readable again: its row changes, whatever the sizes say.
+    if (file.refused === true ? !isRefusalRow(known) : isRefusalRow(known)) {
+      work.push(candidate);
+      return;
+    }
     if (known.size === file.size && known.mtimeMs === file.mtimeMs) {
       counters.unchanged++;
       return;
     }
-    // Same bytes under a new mtime (a touch, a checkout): record the mtime, parse nothing.
-    const sha256 = await hashFile(file.absPath).catch(() => undefined);
-    if (sha256 !== undefined && sha256 === known.sha256 && known.size === file.size) {
+    // Same bytes under a new mtime (a touch, a checkout): record the mtime, parse nothing. A
+    // refused link has no bytes to compare: it may point elsewhere now, so its row is rewritten.
+    const sha256 = await hashSourceFile(file).catch(() => undefined);
+    if (
+      !file.refused &&
+      sha256 !== undefined &&
+      sha256 === known.sha256 &&
+      known.size === file.size
+    ) {
       await ctx.store.touchDocument(ctx.root, file.path, file.mtimeMs);
       counters.unchanged++;
     } else {

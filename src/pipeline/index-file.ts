@@ -7,7 +7,7 @@ import type { Chunk, ParseOutcome, SourceFile } from "../../scanners/types.js";
 import { chunkDocument } from "../../scanners/chunk/index.js";
 import type { DocumentRecord, Store } from "../../indexers/store.js";
 import { describeError } from "../errors.js";
-import { hashFile } from "./hash-file.js";
+import { hashSourceFile } from "./hash-file.js";
 
 export interface FileParser {
   parse(absPath: string, kind: SourceFile["kind"]): Promise<ParseOutcome>;
@@ -40,7 +40,7 @@ export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promis
   let sha256 = file.sha256;
   if (sha256 === undefined) {
     try {
-      sha256 = await hashFile(file.absPath);
+      sha256 = await hashSourceFile(file);
     } catch (error) {
       // Vanished or unreadable between the walk and now: record why, keep going.
       const reason = `unreadable: ${describeError(error)}`;

@@ -1,16 +1,15 @@
 /**
  * A run over given paths of one root instead of a whole walk: what the watcher sends after a
- * burst of file events, and what the `reindex` tool does when it is given paths. A path that
- * exists, is a file and is not ignored is indexed if it changed; a path that is gone or now
- * ignored leaves the index, and so does everything that was stored under it (a removed or
- * renamed directory).
+ * burst of file events, and what the `reindex` tool does when it is given paths. Each path is
+ * judged by the root's admission rule, as the walker judges it: an admitted file is indexed if
+ * it changed, a refused one (a symlink whose target may not be read) becomes a skipped row
+ * with the reason, and a path that is gone, excluded or a folder leaves the index, together
+ * with whatever was stored under it and is gone now too (a removed or renamed directory).
  */
-import { lstat, realpath, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
-import type { IgnoreMatcher } from "../../scanners/walk/index.js";
-import { formatTooLarge } from "../../scanners/walk/too-large.js";
-import { kindForPath } from "../../scanners/detect/kind.js";
+import type { Admission } from "../../scanners/walk/index.js";
+import { listedFile } from "../../scanners/walk/index.js";
 import type { SourceFile } from "../../scanners/types.js";
+import { join } from "node:path";
 import { applyChanges, type Candidate, type RunCounters } from "./apply-changes.js";
 import {
   applyContext,
@@ -24,67 +23,42 @@ export interface ReindexPathsOptions extends PipelineOptions {
   root: string;
   /** Root-relative POSIX paths of files or directories that may have changed. */
   paths: Iterable<string>;
-  matcher: IgnoreMatcher;
+  /** The root's admission rule: the same one the walker applies. */
+  admission: Admission;
 }
 
-/** Whether a path, or any directory above it, is ignored. */
-function isIgnoredPath(matcher: IgnoreMatcher, rel: string): boolean {
-  const parts = rel.split("/");
-  for (let i = 1; i < parts.length; i++) {
-    if (matcher.isIgnored(parts.slice(0, i).join("/"), true)) return true;
-  }
-  return matcher.isIgnored(rel, false);
-}
-
-/** The file as the walker would yield it, or undefined if the walker would not yield it. */
-async function sourceFileAt(
-  root: string,
+/** The file as the walker would list it now, or undefined if the walker would not list it. */
+function fileAt(
+  admission: Admission,
   rel: string,
   maxFileSizeBytes: number,
-): Promise<SourceFile | undefined> {
-  const absPath = join(root, rel);
-  let info = await lstat(absPath).catch(() => undefined);
-  if (info?.isSymbolicLink()) {
-    // Like the walker: a link is followed only when its target stays inside the root.
-    const target = await realpath(absPath).catch(() => undefined);
-    const inside = target !== undefined && !relative(root, target).startsWith(".." + sep);
-    info = inside ? await stat(absPath).catch(() => undefined) : undefined;
-  }
-  if (!info?.isFile()) return undefined;
-  const file: SourceFile = {
-    root,
-    path: rel,
-    absPath,
-    size: info.size,
-    mtimeMs: info.mtimeMs,
-    kind: kindForPath(rel),
-  };
-  if (info.size > maxFileSizeBytes) file.skipReason = formatTooLarge(info.size, maxFileSizeBytes);
-  return file;
+): SourceFile | undefined {
+  const { verdict, size, mtimeMs } = admission.judgePath(rel);
+  if (size === undefined || mtimeMs === undefined) return undefined;
+  const root = admission.root;
+  return listedFile(root, rel, join(root, rel), verdict, { size, mtimeMs }, maxFileSizeBytes);
 }
 
 export async function reindexPaths(options: ReindexPathsOptions): Promise<ReindexSummary> {
-  const { root, store, settings } = options;
+  const { root, store, settings, admission } = options;
   const paths = [...new Set(options.paths)].filter((p) => p !== "").sort();
   return runWithSummary(options, [root], "reindex paths", async (counters: RunCounters, log) => {
     const maxBytes = Math.round(settings.maxFileSizeMb * 1024 * 1024);
     const candidates: Candidate[] = [];
     const gone: string[] = [];
     for (const rel of paths) {
-      const file = isIgnoredPath(options.matcher, rel)
-        ? undefined
-        : await sourceFileAt(root, rel, maxBytes);
+      const file = fileAt(admission, rel, maxBytes);
       if (file === undefined) {
         gone.push(rel);
         continue;
       }
       counters.scanned++;
-      const known = await store.getDocument(root, rel);
-      candidates.push({ file, known });
+      candidates.push({ file, known: await store.getDocument(root, rel) });
     }
     if (gone.length > 0) {
-      const toDelete = await storedPathsUnder(options, gone);
-      if (toDelete.length > 0) counters.deleted += await store.deleteDocuments(root, toDelete);
+      const below = await storedPathsUnder(options, gone, maxBytes);
+      if (below.gone.length > 0) counters.deleted += await store.deleteDocuments(root, below.gone);
+      candidates.push(...below.refused);
     }
     await applyChanges(
       candidates,
@@ -103,11 +77,19 @@ export async function reindexPaths(options: ReindexPathsOptions): Promise<Reinde
   });
 }
 
-/** The stored paths equal to, or under, each of `paths` (a gone path may have been a directory). */
-async function storedPathsUnder(options: ReindexPathsOptions, paths: string[]): Promise<string[]> {
-  const found = new Set<string>();
+/**
+ * The stored paths equal to, or under, each of `paths` (a gone path may have been a directory)
+ * that are gone now; and those that are refused now, whose rows must be rewritten.
+ */
+async function storedPathsUnder(
+  options: ReindexPathsOptions,
+  paths: string[],
+  maxBytes: number,
+): Promise<{ gone: string[]; refused: Candidate[] }> {
+  const gone = new Set<string>();
+  const refused: Candidate[] = [];
   for (const rel of paths) {
-    if (await options.store.getDocument(options.root, rel)) found.add(rel);
+    if (await options.store.getDocument(options.root, rel)) gone.add(rel);
     let cursor: string | undefined;
     do {
       const page = await options.store.documents(
@@ -116,15 +98,12 @@ async function storedPathsUnder(options: ReindexPathsOptions, paths: string[]): 
       );
       for (const doc of page.items) {
         // Stored paths under a directory that still exists are only gone if they are gone on disk.
-        if (
-          !(await sourceFileAt(options.root, doc.path, Number.MAX_SAFE_INTEGER)) ||
-          isIgnoredPath(options.matcher, doc.path)
-        ) {
-          found.add(doc.path);
-        }
+        const file = fileAt(options.admission, doc.path, maxBytes);
+        if (file === undefined) gone.add(doc.path);
+        else if (file.refused) refused.push({ file, known: doc });
       }
       cursor = page.nextCursor;
     } while (cursor !== undefined);
   }
-  return [...found];
+  return { gone: [...gone], refused };
 }

@@ -1,10 +1,9 @@
 /**
- * The one check every client-supplied path goes through: it must name something inside one
- * of the configured roots, after resolving `..`, and after following symlinks (realpath), so
- * that neither `../../etc/passwd`, nor an absolute path elsewhere, nor a link that points out
- * of the root can be read. Returns the root and the root-relative POSIX path.
+ * Where a client-supplied path points: a root and a root-relative POSIX path, after resolving
+ * `..`, so that neither `../../etc/passwd` nor an absolute path elsewhere names anything. This
+ * is only the lexical half: where a symlink on the way leads is the admission rule's to judge
+ * (scanners/walk/admission.ts), which every read (readable-path.ts) and every path run asks.
  */
-import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { DocindexError } from "../errors.js";
 
@@ -17,22 +16,6 @@ export interface ConfinedPath {
 function isInside(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);
   return rel === "" || (!rel.startsWith(".." + sep) && rel !== ".." && !isAbsolute(rel));
-}
-
-/** realpath of the path, or of its deepest existing ancestor joined with the rest. */
-function realpathAllowMissing(abs: string): string {
-  const missing: string[] = [];
-  let current = abs;
-  for (;;) {
-    try {
-      return resolve(realpathSync(current), ...missing.reverse());
-    } catch {
-      const parent = resolve(current, "..");
-      if (parent === current) return abs;
-      missing.push(current.slice(parent.length).replace(/^[/\\]/, ""));
-      current = parent;
-    }
-  }
 }
 
 function toPosix(rel: string): string {
@@ -50,13 +33,6 @@ export function confinePath(roots: string[], input: string, rootHint?: string): 
   for (const root of candidates) {
     const abs = isAbsolute(input) ? resolve(input) : resolve(root, input);
     if (!isInside(root, abs)) continue;
-    const real = realpathAllowMissing(abs);
-    if (!isInside(root, real)) {
-      throw new DocindexError(
-        "OUTSIDE_ROOT",
-        `path '${input}' leads outside the root ${root} (through a symbolic link)`,
-      );
-    }
     return { root, path: toPosix(relative(root, abs)) };
   }
   throw new DocindexError(

@@ -1,6 +1,6 @@
 /**
  * Everything a running server shares between its sessions and tools: settings, the store,
- * the job queue (the only writer), the ignore matchers and the watcher. Built once by
+ * the job queue (the only writer), the admission rules and the watcher. Built once by
  * `docindex serve`, closed once on shutdown.
  */
 import type { Store } from "../../indexers/store.js";
@@ -11,7 +11,8 @@ import { reindex, type ReindexSummary } from "../pipeline/reindex.js";
 import { resolveRoot } from "../pipeline/resolve-root.js";
 import { createParserPool, openStore } from "../pipeline/runtime.js";
 import { VectorIndexer } from "../pipeline/vectors.js";
-import { IgnoreMatchers } from "../watcher/ignore-matchers.js";
+import { admissionFor } from "../pipeline/walk-options.js";
+import type { Admission } from "../../scanners/walk/index.js";
 import { WorkspaceWatcher, type WatcherStatus } from "../watcher/workspace-watcher.js";
 import { IndexJobs, type JobRequest } from "./index-jobs.js";
 import { JobJournal } from "./job-journal.js";
@@ -25,7 +26,8 @@ export interface ServerContext {
   roots: string[];
   store: Store;
   jobs: IndexJobs;
-  matchers: IgnoreMatchers;
+  /** The admission rule of a root as its files say now: what may be indexed and read. */
+  admission(root: string): Promise<Admission>;
   vectors: VectorIndexer;
   log: Logger;
   watcherStatus(): WatcherStatus;
@@ -83,7 +85,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
   const roots = settings.roots.map(resolveRoot);
   const store = await openStore(settings, { create: true });
   const pool = createParserPool(settings);
-  const matchers = new IgnoreMatchers(settings);
+  const admission = (root: string) => admissionFor(root, settings);
   const vectors = VectorIndexer.create(settings, store, log);
 
   const runJob = async (
@@ -97,8 +99,11 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     }
     for (const [root, paths] of request.paths ?? []) {
       if (request.roots?.includes(root)) continue; // already rescanned whole
-      const matcher = await matchers.for(root);
-      summary = mergeSummaries(summary, await reindexPaths({ ...base, root, paths, matcher }));
+      const rule = await admission(root);
+      summary = mergeSummaries(
+        summary,
+        await reindexPaths({ ...base, root, paths, admission: rule }),
+      );
     }
     if (!summary) summary = await reindex({ ...base, roots: [] });
     return summary;
@@ -114,7 +119,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
 
   let watcher: WorkspaceWatcher | undefined;
   if (options.watch) {
-    watcher = new WorkspaceWatcher({ roots, jobs, matchers, log, ...options.watcher });
+    watcher = new WorkspaceWatcher({ roots, jobs, admission, log, ...options.watcher });
     // Watching starts in the background: tools answer while chokidar reads the tree.
     void watcher.start().catch((error: unknown) => {
       void watcher?.onWatchError(roots[0]!, error as Error, false);
@@ -146,7 +151,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     roots,
     store,
     jobs,
-    matchers,
+    admission,
     vectors,
     log,
     watcherStatus: () =>

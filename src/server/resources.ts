@@ -12,7 +12,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { basename } from "node:path";
 import { describeError } from "../errors.js";
-import { confinePath, pickRoot } from "./confine.js";
+import { pickRoot } from "./confine.js";
+import { readablePath } from "./readable-path.js";
 import type { ServerContext } from "./context.js";
 
 const PAGE = 200;
@@ -47,7 +48,7 @@ export function registerDocumentResources(server: McpServer, ctx: ServerContext)
       const rawPath = String(variables.path);
       try {
         const root = pickRoot(ctx.roots, rootName);
-        const { path } = confinePath(ctx.roots, decodeURIComponent(rawPath), root);
+        const { path } = await readablePath(ctx, decodeURIComponent(rawPath), root);
         const doc = await ctx.store.getDocument(root, path);
         if (!doc || doc.status !== "indexed") {
           throw new Error(

@@ -18,7 +18,8 @@ import {
 } from "../analysis/analyze.js";
 import { DocindexError } from "../errors.js";
 import { formatBytes } from "../inventory/markdown.js";
-import { confinePath, pickRoot } from "../server/confine.js";
+import { pickRoot } from "../server/confine.js";
+import { readablePath } from "../server/readable-path.js";
 import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
 import { summarizeDocuments } from "../analysis/summary.js";
@@ -194,7 +195,7 @@ export async function analyzeTool(ctx: ServerContext, args: AnalyzeArgs, log: Lo
     const set = await analyzeSet(ctx.store, args.path, docs);
     return withSummary(ctx, args, docs, { scope: "set", set }, setText(set), log);
   }
-  const { root, path } = confinePath(ctx.roots, args.path, args.root);
+  const { root, path } = await readablePath(ctx, args.path, args.root);
   const doc = await ctx.store.getDocument(root, path);
   if (!doc)
     throw new DocindexError("NOT_FOUND", `'${path}' is not in the index (see \`inventory\`)`);

@@ -5,9 +5,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
-import type { DocumentFilter } from "../../indexers/store.js";
+import type { DocumentFilter, DocumentRecord } from "../../indexers/store.js";
 import { buildRegistry } from "../inventory/registry.js";
 import { renderInventoryMarkdown } from "../inventory/markdown.js";
+import { OUTSIDE_ROOTS_LINE, verdictLine, type Admission } from "../../scanners/walk/index.js";
 import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
@@ -91,6 +92,12 @@ export const inventoryOutput = {
       mtime: z.string(),
       status: z.string(),
       reason: z.string().optional(),
+      rule: z
+        .string()
+        .describe(
+          "what the admission rule says of the path now, and which rule decided: " +
+            '"admitted: no rule excludes it", "refused: symlink target .env: default-excludes: .env", ...',
+        ),
       chunks: z.number().optional(),
       title: z.string().optional(),
     }),
@@ -170,6 +177,26 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
   return lines.join("\n");
 }
 
+/**
+ * Each row's verdict judged now, as `docindex explain` would: the rule in force, not the one at
+ * indexing time. One admission per root and page, so the rules are read once per call.
+ */
+async function rulesOf(ctx: ServerContext, docs: DocumentRecord[]): Promise<string[]> {
+  const byRoot = new Map<string, Promise<Admission>>();
+  const out: string[] = [];
+  for (const { root, path } of docs) {
+    // An index may hold roots this server does not serve; nothing is read from those.
+    if (!ctx.roots.includes(root)) {
+      out.push(OUTSIDE_ROOTS_LINE);
+      continue;
+    }
+    let admission = byRoot.get(root);
+    if (admission === undefined) byRoot.set(root, (admission = ctx.admission(root)));
+    out.push(verdictLine((await admission).judgePath(path).verdict, root));
+  }
+  return out;
+}
+
 export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   if (args.format === "markdown") {
     const roots = args.root !== undefined ? [pickRoot(ctx.roots, args.root)] : ctx.roots;
@@ -189,7 +216,8 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
     args.limit > 0
       ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit })
       : { items: [] };
-  const files = page.items.map((doc) => ({
+  const rules = await rulesOf(ctx, page.items);
+  const files = page.items.map((doc, i) => ({
     path: doc.path,
     root: doc.root,
     kind: doc.kind,
@@ -197,6 +225,7 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
     mtime: new Date(doc.mtimeMs).toISOString(),
     status: doc.status,
     reason: doc.reason,
+    rule: rules[i]!,
     chunks: doc.chunkCount,
     title: doc.title,
   }));

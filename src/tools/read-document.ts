@@ -6,7 +6,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { DocindexError } from "../errors.js";
-import { confinePath } from "../server/confine.js";
+import { readablePath } from "../server/readable-path.js";
 import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
 import { LineIndex } from "../../scanners/line-index.js";
@@ -93,7 +93,7 @@ function decodeCursor(cursor: string): number {
 }
 
 export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
-  const { root, path } = confinePath(ctx.roots, args.path, args.root);
+  const { root, path } = await readablePath(ctx, args.path, args.root);
   const doc = await ctx.store.getDocument(root, path);
   if (!doc) {
     throw new DocindexError(

@@ -17,7 +17,7 @@ import { watch, type FSWatcher } from "chokidar";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { IndexJobs } from "../server/index-jobs.js";
-import type { IgnoreMatchers } from "./ignore-matchers.js";
+import type { Admission } from "../../scanners/walk/index.js";
 
 export type WatchMode = "starting" | "watching" | "polling" | "rescanning" | "off";
 
@@ -35,7 +35,8 @@ export interface WatcherStatus {
 export interface WatcherOptions {
   roots: string[];
   jobs: IndexJobs;
-  matchers: IgnoreMatchers;
+  /** A root's admission rule, read afresh; the watcher keeps one per watch and invalidates it. */
+  admission(root: string): Promise<Admission>;
   log: Logger;
   /** Quiet time that closes a batch. */
   debounceMs?: number;
@@ -59,6 +60,8 @@ function toPosix(rel: string): string {
 
 export class WorkspaceWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
+  /** The rule each root's watch was built with: invalidated on .gitignore events, replaced on rewatch. */
+  private readonly admissions = new Map<string, Admission>();
   private readonly options: Required<WatcherOptions>;
   private batch: PendingBatch | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -120,7 +123,10 @@ export class WorkspaceWatcher {
   }
 
   private async watchRoot(root: string, polling: boolean): Promise<void> {
-    const matcher = await this.options.matchers.for(root);
+    const admission = await this.options.admission(root);
+    this.admissions.set(root, admission);
+    // Only what is excluded by its own name goes unwatched: a refused symlink must still
+    // raise events, so that it becomes a row with its reason.
     const ignored = (absPath: string, stats?: { isDirectory(): boolean }): boolean => {
       const rel = toPosix(relative(root, absPath));
       if (rel === "" || rel.startsWith("..")) return false;
@@ -132,7 +138,7 @@ export class WorkspaceWatcher {
           isDir = false;
         }
       }
-      return matcher.isIgnored(rel, isDir);
+      return admission.isIgnored(rel, isDir);
     };
     const watcher = watch(root, {
       ignored,
@@ -157,8 +163,8 @@ export class WorkspaceWatcher {
    */
   private async rewatch(root: string): Promise<void> {
     if (this.closed) return;
-    // Read every ignore file afresh: an event may have fired while a .gitignore was half written.
-    this.options.matchers.reset(root);
+    // watchRoot reads every ignore file afresh: an event may have fired while a .gitignore was
+    // half written.
     const old = this.watchers.get(root);
     await this.watchRoot(root, this.state.mode === "polling");
     await old?.close();
@@ -181,7 +187,7 @@ export class WorkspaceWatcher {
       this.reconcileLater(root);
     }
     if (basename(rel) === ".gitignore") {
-      void this.options.matchers.invalidate(root, rel);
+      this.admissions.get(root)?.invalidate(rel);
       batch.rescanRoots.add(root);
     } else {
       const set = batch.paths.get(root) ?? new Set<string>();

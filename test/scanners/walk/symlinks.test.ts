@@ -1,12 +1,24 @@
 /**
- * Symlinks: git lists a symlink as a file and never follows it. The walker keeps a symlink
- * only when its target stays inside the root, and follows directories only when asked.
+ * Symlinks: git lists a symlink as a file and never follows it. The walker reads through a
+ * symlink only when the admission rule allows its target (inside the root, not excluded), and
+ * follows directories only when asked; any other link it lists as a refused row with a reason.
  */
 import { realpathSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { walk } from "../../../scanners/walk/index.js";
+import { walk, type WalkOptions } from "../../../scanners/walk/index.js";
 import { gitInit, gitListed, isolatedEnv, tempDir, walkedPaths, writeTree } from "./helpers.js";
+
+/** What a walk reads, and what it lists as refused rows (path: reason). */
+async function listing(options: WalkOptions) {
+  const read: string[] = [];
+  const refused: Record<string, string | undefined> = {};
+  for await (const f of walk(options)) {
+    if (f.refused) refused[f.path] = f.skipReason;
+    else read.push(f.path);
+  }
+  return { read, refused };
+}
 
 describe("symlinks", () => {
   it("symlinks to files inside the root are listed exactly as git lists them", async () => {
@@ -35,7 +47,7 @@ describe("symlinks", () => {
     expect(sizes).toEqual({ "link.txt": 10, "real.txt": 10 });
   });
 
-  it("skips links that leave the root, dangling links and links to secrets or .git", async () => {
+  it("refuses links that leave the root, dangle, or lead to secrets or .git, as rows", async () => {
     const env = isolatedEnv();
     const outside = tempDir();
     writeTree(outside, { "secret.txt": "outside", "dir/f": "." });
@@ -50,8 +62,18 @@ describe("symlinks", () => {
       "env-alias.txt": "->.env",
       "git-config.txt": "->.git/config",
     });
-    expect(await walkedPaths({ root: dir, env })).toEqual(["ok.txt"]);
-    expect(await walkedPaths({ root: dir, env, followSymlinks: true })).toEqual(["ok.txt"]);
+    const refused = {
+      dangling: "symlink target cannot be resolved: it points at nothing (dangling)",
+      "env-alias.txt": "symlink target .env: default-excludes: .env",
+      "git-config.txt": "symlink target .git/config: always excluded: .git",
+      "out-dir": `symlink target ${realpathSync(join(outside, "dir"))}: outside the root`,
+      "out-file": `symlink target ${realpathSync(join(outside, "secret.txt"))}: outside the root`,
+    };
+    expect(await listing({ root: dir, env })).toEqual({ read: ["ok.txt"], refused });
+    expect(await listing({ root: dir, env, followSymlinks: true })).toEqual({
+      read: ["ok.txt"],
+      refused,
+    });
   });
 
   it("does not follow symlinked directories unless followSymlinks is set", async () => {
@@ -66,22 +88,37 @@ describe("symlinks", () => {
       "loop/self": "->..",
       "loop/root": `->${realpathSync(dir)}`,
     });
-    expect(await walkedPaths({ root: dir, env })).toEqual(["docs/a.md", "docs/sub/b.md"]);
-    // Followed: once through the link; links back up the current path (cycles) are skipped.
-    expect(await walkedPaths({ root: dir, env, followSymlinks: true })).toEqual([
-      "alias/docs/a.md",
-      "alias/docs/sub/b.md",
-      "docs/a.md",
-      "docs/sub/b.md",
-    ]);
+    const notFollowed = (target: string) =>
+      `symlink to a folder (${target}): links to folders are not followed`;
+    expect(await listing({ root: dir, env })).toEqual({
+      read: ["docs/a.md", "docs/sub/b.md"],
+      refused: {
+        "alias/docs": notFollowed("docs"),
+        "loop/root": notFollowed("."),
+        "loop/self": notFollowed("."),
+      },
+    });
+    // Followed: once through the link; links back up the current path (cycles) are refused.
+    expect(await listing({ root: dir, env, followSymlinks: true })).toEqual({
+      read: ["alias/docs/a.md", "alias/docs/sub/b.md", "docs/a.md", "docs/sub/b.md"],
+      refused: {
+        "loop/root": "symlink to a folder it is inside (.): a cycle",
+        "loop/self": "symlink to a folder it is inside (.): a cycle",
+      },
+    });
   });
 
   it("survives mutual symlink cycles when following", async () => {
     const env = isolatedEnv();
     const dir = tempDir();
     writeTree(dir, { "a/f": ".", "b/g": ".", "a/to-b": "->../b", "b/to-a": "->../a" });
-    const walked = await walkedPaths({ root: dir, env, followSymlinks: true });
-    expect(walked).toEqual(["a/f", "a/to-b/g", "b/g", "b/to-a/f"]);
+    expect(await listing({ root: dir, env, followSymlinks: true })).toEqual({
+      read: ["a/f", "a/to-b/g", "b/g", "b/to-a/f"],
+      refused: {
+        "a/to-b/to-a": "symlink to a folder it is inside (a): a cycle",
+        "b/to-a/to-b": "symlink to a folder it is inside (b): a cycle",
+      },
+    });
   });
 
   it("matches a followed symlinked directory against directory-only patterns", async () => {
@@ -92,8 +129,11 @@ describe("symlinks", () => {
       ".gitignore",
       "real/x",
     ]);
-    // Not followed, the link is a file to git and `gen/` does not match it.
+    // Not followed, the link is a file to git and `gen/` does not match it: listed, not read.
     symlinkSync("real/x", join(dir, "file-link"));
-    expect(await walkedPaths({ root: dir, env })).toEqual([".gitignore", "file-link", "real/x"]);
+    expect(await listing({ root: dir, env })).toEqual({
+      read: [".gitignore", "file-link", "real/x"],
+      refused: { gen: "symlink to a folder (real): links to folders are not followed" },
+    });
   });
 });

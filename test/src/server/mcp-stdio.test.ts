@@ -136,7 +136,9 @@ describe.skipIf(!haveDocs)("MCP over stdio", () => {
       summary: { files: number; byStatus: Record<string, number>; watcher: { mode: string } };
       files: { path: string }[];
     };
-    expect(inv.summary.files).toBe(5);
+    // Five documents, and escape.txt: a link out of the root, listed as a refused row.
+    expect(inv.summary.files).toBe(6);
+    expect(inv.summary.byStatus).toMatchObject({ indexed: 5, skipped: 1 });
     expect(inv.summary.watcher.mode).toBe("off");
     const first = await callTool(session.client, "inventory", { limit: 2 });
     const page1 = first.structuredContent as { files: { path: string }[]; nextCursor: string };
@@ -231,7 +233,7 @@ describe.skipIf(!haveDocs)("MCP over stdio", () => {
       ).jobs[0]!;
       return job.state === "done" ? job : undefined;
     });
-    expect(done.summary!.unchanged).toBe(5);
+    expect(done.summary!.unchanged).toBe(6);
   });
 
   it("reindex with wait sends progress notifications", async () => {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadSettings } from "../../../src/config/load.js";
 import { createLogger } from "../../../src/log.js";
 import { IndexJobs, type JobRequest } from "../../../src/server/index-jobs.js";
-import { IgnoreMatchers } from "../../../src/watcher/ignore-matchers.js";
+import { admissionFor } from "../../../src/pipeline/walk-options.js";
 import { WorkspaceWatcher } from "../../../src/watcher/workspace-watcher.js";
 import { eventually } from "../../helpers/mcp.js";
 import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
@@ -35,7 +35,7 @@ async function setup(files: Record<string, string>) {
   const watcher = new WorkspaceWatcher({
     roots: [root],
     jobs,
-    matchers: new IgnoreMatchers(settings),
+    admission: (root: string) => admissionFor(root, settings),
     log,
     debounceMs: 50,
     pollIntervalMs: 100,
