@@ -45,8 +45,10 @@ export function defaultExcludeRule(
   parentName: string,
   isDir: boolean,
 ): string | undefined {
-  if (!config.enabled) return undefined;
+  // The index folder stays out even without default excludes: it holds docindex's own databases
+  // (chunk text, vectors, pending work), and reading it back in would only index the index.
   if (name === config.indexDirName) return `${name} (the index folder)`;
+  if (!config.enabled) return undefined;
   if (isDir) return undefined;
   return secretFileRule(name, parentName);
 }
