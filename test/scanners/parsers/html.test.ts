@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeEntities } from "../../../scanners/parsers/html-entities.js";
 import { parseHtml } from "../../../scanners/parsers/html.js";
-import { tokenizeHtml } from "../../../scanners/parsers/html-tokenizer.js";
 import { expectValidSections, sectionText } from "./helpers.js";
 
 const PAGE = `<!DOCTYPE html>
@@ -103,30 +101,8 @@ describe("parseHtml", () => {
     const messy = parseHtml(
       '<p>a < b and 1<2 </p><p title="x>y">quoted gt</p><div><p>unclosed<p>second</div></em></b> tail <a href="x',
     );
-    expect(messy.text).toBe("a < b and 1<2\n\nquoted gt\n\nunclosed\n\nsecond\ntail");
+    expect(messy.text).toBe("a < b and 1<2\n\nquoted gt\n\nunclosed\n\nsecond\n\ntail");
     expect(parseHtml("").text).toBe("");
     expect(parseHtml("<script>never closed").text).toBe("");
-  });
-});
-
-describe("html tokenizer and entities", () => {
-  it("reads attributes with quotes, unquoted values and duplicates", () => {
-    const [token] = [...tokenizeHtml(`<a HREF='x>y' data-n=3 checked href="ignored">`)];
-    expect(token).toEqual({
-      type: "start",
-      name: "a",
-      attrs: new Map([
-        ["href", "x>y"],
-        ["data-n", "3"],
-        ["checked", ""],
-      ]),
-      selfClosing: false,
-    });
-  });
-
-  it("decodes references the HTML5 way", () => {
-    expect(decodeEntities("&#128; &#0; &#x1F600; &amp &ampx; &AElig;")).toBe(
-      "€ \ufffd 😀 & &ampx; Æ",
-    );
   });
 });
