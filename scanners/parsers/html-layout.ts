@@ -27,6 +27,12 @@ const LISTS = names("ul ol menu dir");
 /** Replaced elements that take room on the line, so the words around them stay apart. */
 const SPACERS = names("img input embed");
 
+/**
+ * Nested lists indent two spaces a level up to here: the marker is written for every item, and a
+ * list nested thousands deep must not cost the square of its depth in text.
+ */
+const MAX_LIST_INDENT = 8;
+
 interface TableContext {
   cellsInRow: number;
   inCell: boolean;
@@ -81,7 +87,7 @@ export class HtmlLayout implements HtmlVisitor {
       this.lists.push({ ordered: name === "ol", next: Number(attribute(element, "start")) || 1 });
     else if (name === "li") {
       const list = this.lists[this.lists.length - 1];
-      const indent = "  ".repeat(Math.max(this.lists.length - 1, 0));
+      const indent = "  ".repeat(Math.min(Math.max(this.lists.length - 1, 0), MAX_LIST_INDENT));
       this.out.setMarker(`${indent}${list?.ordered ? `${list.next++}.` : "-"} `);
     }
     return true;

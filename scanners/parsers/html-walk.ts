@@ -1,9 +1,10 @@
 /**
- * Depth-first walk over a parsed HTML tree, in document order, with an explicit stack: a page
- * nested a hundred thousand elements deep must not overflow the call stack of a parser worker.
- * Template contents are never visited (they live outside the tree, as in a browser's DOM).
+ * Depth-first walk over a parsed HTML tree, in document order, without recursion (a page
+ * nested a hundred thousand elements deep must not overflow a parser worker's call stack):
+ * the tree's sibling and parent links say where to go next. Template contents are never
+ * visited: they live outside the tree, as in a browser's DOM.
  */
-import type { LeanElement, LeanNode, LeanParent } from "./html-tree.js";
+import { LeanElement, type LeanChild, type LeanParent } from "./html-tree.js";
 
 export interface HtmlVisitor {
   /** Called before an element's children; false skips them (and the matching leave). */
@@ -12,27 +13,25 @@ export interface HtmlVisitor {
   text(value: string): void;
 }
 
-interface Frame {
-  parent: LeanParent;
-  next: number;
-}
-
 export function walkHtml(root: LeanParent, visitor: HtmlVisitor): void {
-  const stack: Frame[] = [{ parent: root, next: 0 }];
-  for (;;) {
-    const frame = stack[stack.length - 1];
-    if (frame === undefined) return;
-    const child: LeanNode | undefined = frame.parent.childNodes[frame.next++];
-    if (child === undefined) {
-      stack.pop();
-      if (stack.length > 0 && isElement(frame.parent)) visitor.leave(frame.parent);
-      continue;
+  let node: LeanChild | null = root.first;
+  while (node !== null) {
+    if (!(node instanceof LeanElement)) visitor.text(node.value);
+    else if (visitor.enter(node)) {
+      if (node.first !== null) {
+        node = node.first;
+        continue;
+      }
+      visitor.leave(node);
     }
-    if (child.nodeName === "#text") visitor.text((child as { value: string }).value);
-    else if (isElement(child) && visitor.enter(child)) stack.push({ parent: child, next: 0 });
+    // Climb to the next sibling, leaving each element whose last child is done.
+    let done: LeanChild = node;
+    while (done.next === null) {
+      const parent: LeanParent | null = done.parent;
+      if (parent === root || !(parent instanceof LeanElement)) return;
+      visitor.leave(parent);
+      done = parent;
+    }
+    node = done.next;
   }
-}
-
-function isElement(node: LeanNode): node is LeanElement {
-  return "tagName" in node;
 }

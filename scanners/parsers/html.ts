@@ -7,7 +7,7 @@
  */
 import type { ParsedDocument } from "../types.js";
 import { collapseWhitespace, HtmlLayout } from "./html-layout.js";
-import { parseHtmlTree, type LeanElement } from "./html-tree.js";
+import { LeanText, parseHtmlTree, type LeanElement } from "./html-tree.js";
 import { attribute } from "./html-visibility.js";
 import { walkHtml } from "./html-walk.js";
 import { buildSections } from "./sections.js";
@@ -77,6 +77,7 @@ class HeadReader {
 /** `<title>` holds text only (the parser reads it as RCDATA). */
 function textContent(element: LeanElement): string {
   let text = "";
-  for (const child of element.childNodes) if ("value" in child) text += child.value;
+  for (let child = element.first; child !== null; child = child.next)
+    if (child instanceof LeanText) text += child.value;
   return text;
 }
