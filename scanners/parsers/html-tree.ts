@@ -171,7 +171,7 @@ const leanTreeAdapter: TreeAdapter<LeanTypes> = {
   getDocumentTypeNodeSystemId: () => "",
   isTextNode: (node): node is LeanText => node instanceof LeanText,
   isCommentNode: (node): node is Discarded => node === DISCARDED,
-  isDocumentTypeNode: (node): node is Discarded => false,
+  isDocumentTypeNode: (_node): _node is Discarded => false,
   isElementNode: (node): node is LeanElement => node instanceof LeanElement,
   // Source locations are not asked for (html.ts does not map text back to source lines).
   setNodeSourceCodeLocation: () => undefined,

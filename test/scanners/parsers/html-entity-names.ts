@@ -70,7 +70,9 @@ export function namedReferences(): NamedReference[] {
       const value =
         valueLength === 1
           ? String.fromCodePoint(current & ~(VALUE_LENGTH | FLAG13))
-          : String.fromCodePoint(...[word(index + 1), ...(valueLength === 3 ? [word(index + 2)] : [])]);
+          : String.fromCodePoint(
+              ...[word(index + 1), ...(valueLength === 3 ? [word(index + 2)] : [])],
+            );
       // The flag marks a name that needs its semicolon, which the trie then leaves implicit.
       const implicitSemicolon = (current & FLAG13) !== 0;
       found.push({ reference: implicitSemicolon ? `${name};` : name, value });

@@ -132,7 +132,9 @@ describe("parseHtml follows the HTML5 parsing rules", () => {
   });
 
   it("keeps text the tree construction moves: misnested tags, table text fostered before the table", () => {
-    expect(parseHtml("<p><b>bold<i>both</b>italic</i> plain</p>").text).toBe("boldbothitalic plain");
+    expect(parseHtml("<p><b>bold<i>both</b>italic</i> plain</p>").text).toBe(
+      "boldbothitalic plain",
+    );
     expect(parseHtml("<table>fostered<tr><td>cell</table>").text).toBe("fostered\n\ncell");
   });
 
