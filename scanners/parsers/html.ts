@@ -1,7 +1,8 @@
 /**
  * HTML to visible text with heading sections. Also used for DOCX, whose text comes through
- * mammoth as HTML. The tree comes from the HTML5 parsing rules (html-tree.ts), what is left
- * out from html-visibility.ts, the layout from html-layout.ts. Besides the text: the
+ * mammoth as HTML. The tree comes from the HTML5 parsing rules (html-tree.ts; XHTML's
+ * self-closed tags first made HTML, html-xhtml.ts), what is left out from html-visibility.ts,
+ * the layout from html-layout.ts. Besides the text: the
  * document title (`<title>`, else the first h1), `<meta>` author, description and keywords,
  * and the language of `<html lang>`.
  */
@@ -10,6 +11,7 @@ import { collapseWhitespace, HtmlLayout } from "./html-layout.js";
 import { LeanText, parseHtmlTree, type LeanElement } from "./html-tree.js";
 import { attribute } from "./html-visibility.js";
 import { walkHtml } from "./html-walk.js";
+import { expandSelfClosedTags, looksLikeXhtml } from "./html-xhtml.js";
 import { buildSections } from "./sections.js";
 
 export interface HtmlParseResult {
@@ -25,7 +27,8 @@ export function parseHtml(html: string): ParsedDocument {
 export function parseHtmlDetailed(html: string): HtmlParseResult {
   const layout = new HtmlLayout();
   const head = new HeadReader();
-  walkHtml(parseHtmlTree(html), {
+  const source = looksLikeXhtml(html) ? expandSelfClosedTags(html) : html;
+  walkHtml(parseHtmlTree(source), {
     enter: (element) => {
       head.see(element);
       return layout.enter(element);

@@ -149,6 +149,18 @@ describe("parseHtml follows the HTML5 parsing rules", () => {
   });
 });
 
+describe("parseHtml reads XHTML", () => {
+  it("takes a self-closed title or script in an XML document as empty, not as the rest of the page", () => {
+    const doc = parseHtml(
+      '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>' +
+        '<title/><script src="a.js"/></head><body><p>Visible <a id="x"/>text</p><div/><p>more</p>' +
+        '<svg><path d="M0 0"/></svg><p>after<br/>break</p></body></html>',
+    );
+    expect(doc.text).toBe("Visible text\n\nmore\n\nafter\nbreak");
+    expect(doc.title).toBeUndefined();
+  });
+});
+
 describe("parseHtml decodes character references", () => {
   it("decodes names outside the HTML 4 set, in text and in attributes", () => {
     const doc = parseHtml(
