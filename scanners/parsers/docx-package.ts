@@ -2,7 +2,7 @@
  * Parts of a DOCX package that mammoth does not read: core properties (title, author, dates)
  * and the text of SmartArt diagrams and charts, which live outside word/document.xml.
  */
-import { decodeEntities } from "./html-entities.js";
+import { decodeXML } from "entities";
 import type { ZipArchive } from "./zip.js";
 
 export interface CoreProperties {
@@ -29,7 +29,7 @@ export function readCoreProperties(zip: ZipArchive): CoreProperties {
 
 function xmlElementText(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}(?:\\s[^>]*)?>([^<]*)</${tag}>`).exec(xml);
-  const text = match?.[1] === undefined ? "" : decodeEntities(match[1]).replace(/\s+/g, " ").trim();
+  const text = match?.[1] === undefined ? "" : decodeXML(match[1]).replace(/\s+/g, " ").trim();
   return text === "" ? undefined : text;
 }
 
@@ -41,7 +41,7 @@ export function readDrawingText(zip: ZipArchive): string {
   const lines: string[] = [];
   const seen = new Set<string>();
   const add = (raw: string): void => {
-    const text = decodeEntities(raw).replace(/\s+/g, " ").trim();
+    const text = decodeXML(raw).replace(/\s+/g, " ").trim();
     if (text === "" || seen.has(text) || /^[-+\d.,eE%\s]+$/.test(text)) return;
     seen.add(text);
     lines.push(text);

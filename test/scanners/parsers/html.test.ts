@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeEntities } from "../../../scanners/parsers/html-entities.js";
 import { parseHtml } from "../../../scanners/parsers/html.js";
-import { tokenizeHtml } from "../../../scanners/parsers/html-tokenizer.js";
 import { expectValidSections, sectionText } from "./helpers.js";
+import { namedReferences } from "./html-entity-names.js";
 
 const PAGE = `<!DOCTYPE html>
 <html lang="en">
@@ -103,30 +102,127 @@ describe("parseHtml", () => {
     const messy = parseHtml(
       '<p>a < b and 1<2 </p><p title="x>y">quoted gt</p><div><p>unclosed<p>second</div></em></b> tail <a href="x',
     );
-    expect(messy.text).toBe("a < b and 1<2\n\nquoted gt\n\nunclosed\n\nsecond\ntail");
+    expect(messy.text).toBe("a < b and 1<2\n\nquoted gt\n\nunclosed\n\nsecond\n\ntail");
     expect(parseHtml("").text).toBe("");
     expect(parseHtml("<script>never closed").text).toBe("");
   });
 });
 
-describe("html tokenizer and entities", () => {
-  it("reads attributes with quotes, unquoted values and duplicates", () => {
-    const [token] = [...tokenizeHtml(`<a HREF='x>y' data-n=3 checked href="ignored">`)];
-    expect(token).toEqual({
-      type: "start",
-      name: "a",
-      attrs: new Map([
-        ["href", "x>y"],
-        ["data-n", "3"],
-        ["checked", ""],
-      ]),
-      selfClosing: false,
-    });
+describe("parseHtml follows the HTML5 parsing rules", () => {
+  it("ends a hidden paragraph where the next one starts (the walrus bug)", () => {
+    const doc = parseHtml("<p hidden>secret<p>The visible walrus paragraph.");
+    expect(doc.text).toBe("The visible walrus paragraph.");
   });
 
-  it("decodes references the HTML5 way", () => {
-    expect(decodeEntities("&#128; &#0; &#x1F600; &amp &ampx; &AElig;")).toBe(
-      "€ \ufffd 😀 & &ampx; Æ",
+  it("implies the end tags of list items, paragraphs, cells and definitions", () => {
+    const doc = parseHtml(
+      "<ul><li>one<li>two</ul><p>first<p>second" +
+        "<table><tr><td>a<td>b<tr><td>c<td>d</table><dl><dt>term<dd>meaning</dl>",
     );
+    expect(doc.text).toBe("- one\n- two\n\nfirst\n\nsecond\n\na | b\nc | d\n\nterm\nmeaning");
+  });
+
+  it("ends a hidden element at its implied end tag, not at the end of the page", () => {
+    const doc = parseHtml(
+      "<ul><li hidden>gone<li>one<li>two</ul>" +
+        "<table><tr><td aria-hidden=true>gone<td>cell<tr><td>next</table>" +
+        '<p style="display:none">gone<p>para<dl><dt hidden>gone<dd>meaning</dl>',
+    );
+    expect(doc.text).toBe("- one\n- two\n\ncell\nnext\n\npara\n\nmeaning");
+  });
+
+  it("keeps text the tree construction moves: misnested tags, table text fostered before the table", () => {
+    expect(parseHtml("<p><b>bold<i>both</b>italic</i> plain</p>").text).toBe(
+      "boldbothitalic plain",
+    );
+    expect(parseHtml("<table>fostered<tr><td>cell</table>").text).toBe("fostered\n\ncell");
+  });
+
+  it("reads attributes as browsers do: quoted '>', unquoted values, the first of duplicates", () => {
+    const doc = parseHtml(
+      `<html LANG=fr><meta name=description content="first &amp; best" content="second">` +
+        `<a HREF='x>y' data-n=3 checked href="ignored">link</a> <p style="color:red" style="display:none">shown</p>`,
+    );
+    expect(doc.text).toBe("link\n\nshown");
+    expect(doc.language).toBe("fr");
+    expect(doc.metadata["description"]).toBe("first & best");
+  });
+});
+
+describe("parseHtml reads XHTML", () => {
+  it("takes a self-closed title or script in an XML document as empty, not as the rest of the page", () => {
+    const doc = parseHtml(
+      '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>' +
+        '<title/><script src="a.js"/></head><body><p>Visible <a id="x"/>text</p><div/><p>more</p>' +
+        '<svg><path d="M0 0"/></svg><p>after<br/>break</p></body></html>',
+    );
+    expect(doc.text).toBe("Visible text\n\nmore\n\nafter\nbreak");
+    expect(doc.title).toBeUndefined();
+  });
+});
+
+describe("parseHtml decodes character references", () => {
+  it("decodes names outside the HTML 4 set, in text and in attributes", () => {
+    const doc = parseHtml(
+      '<meta name="keywords" content="&bigstar;&ThickSpace;stars"><p>a&ThickSpace;b &bigstar; c</p>',
+    );
+    expect(doc.text).toBe("a\u205f\u200ab \u2605 c");
+    // Metadata is one line: any run of white space in it, these two included, is one space.
+    expect(doc.metadata["keywords"]).toBe("\u2605 stars");
+  });
+
+  it("decodes numeric and legacy references the HTML5 way", () => {
+    // &#128; is windows-1252's euro sign; "&ampx;" is "&amp" (no semicolon needed) then "x;".
+    expect(parseHtml("<p>&#128; &#0; &#x1F600; &amp &ampx; &AElig; &notin; &noti;</p>").text).toBe(
+      "\u20ac \ufffd \u{1F600} & &x; \u00c6 \u2209 \u00aci;",
+    );
+  });
+
+  it("decodes every named reference of the HTML standard", () => {
+    const references = namedReferences();
+    // The standard's table has 2231 entries (106 of them also valid without the semicolon).
+    expect(references).toHaveLength(2231);
+    expect(references.filter((r) => !r.reference.endsWith(";"))).toHaveLength(106);
+    // One paragraph per reference; « and » keep the whitespace ones (&Tab;, &nbsp;) from being trimmed.
+    const doc = parseHtml(references.map((r) => `<p>\u00ab&${r.reference}\u00bb</p>`).join(""));
+    const decoded = doc.text.split("\n\n");
+    // Flow text collapses HTML whitespace and no-break spaces, as a browser shows them.
+    const expected = references.map(
+      (r) => `\u00ab${r.value.replace(/[\t\n\f\r \u00a0]+/g, " ")}\u00bb`,
+    );
+    expect(decoded).toEqual(expected);
+  });
+});
+
+describe("parseHtml leaves out what a reader never sees", () => {
+  it("drops hidden, aria-hidden, template and noscript subtrees, and keeps their neighbours", () => {
+    const doc = parseHtml(`
+      <div hidden><p>gone one</p></div>
+      <section aria-hidden="true"><h2>Gone heading</h2><p>gone two</p></section>
+      <template><h2>Template heading</h2><p>gone three</p></template>
+      <noscript><p>gone four</p></noscript>
+      <p aria-hidden="false">kept one</p>
+      <details><p hidden="until-found">kept two</p></details>
+      <p>kept <span aria-hidden=TRUE>gone five</span>three</p>
+      <video><p>gone six: your browser cannot play this</p></video>`);
+    expect(doc.text).toBe("kept one\n\nkept two\n\nkept three");
+    expect(doc.sections).toEqual([]);
+  });
+
+  it("keeps the title out of the text, and an svg's title out of the document title", () => {
+    const doc = parseHtml(
+      "<svg><title>Icon</title></svg><title>Real &amp; only</title><p>body</p><title>Later</title>",
+    );
+    expect(doc.title).toBe("Real & only");
+    expect(doc.text).toBe("body");
+  });
+
+  it("separates the words of blocks, keeps inline elements joined, and titles headings with spaces", () => {
+    const doc = parseHtml(
+      "<div>one</div><div>two</div><section>three</section><article><p>four</p></article>" +
+        "<p>in<b>line</b><a href=#>link</a><img alt=x>after</p><h2>Head<br>line <small>small</small></h2>",
+    );
+    expect(doc.text).toBe("one\ntwo\n\nthree\n\nfour\n\ninlinelink after\n\nHead\nline small");
+    expect(doc.sections.map((s) => s.headingPath)).toEqual([[], ["Head line small"]]);
   });
 });
