@@ -18,6 +18,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),
+  scale: async (dir) => void (await (await import("./scale-bench.js")).scaleBench(dir)),
 };
 
 async function main(): Promise<void> {
