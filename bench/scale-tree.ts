@@ -81,7 +81,7 @@ function realFilePool(workDir: string): { origin: string; files: PoolFile[] }[] 
     const scifact = join(workDir, "scifact-md");
     writeScifactCorpus(scifact);
     groups.push({
-      origin: `SciFact abstracts (${SCIFACT_DIR})`,
+      origin: "SciFact abstracts (datasets beir/scifact-train)",
       files: listFiles(scifact, () => true),
     });
   }
