@@ -1,16 +1,26 @@
 /**
- * The folders of a root that its admission rule ignores, found by reading folders only (no
- * stat, no file names kept) and never entering an ignored one: @parcel/watcher takes ignored
- * paths, not a function, and must be given them before it crawls, or it would crawl and watch
- * node_modules before anything could be filtered.
+ * Reads a root's folders (no stat, never entering an ignored one) for two needs of the
+ * watcher: the ignored folders, because @parcel/watcher takes ignored paths, not a function,
+ * and must be given them before it crawls, or it would crawl and watch node_modules; and the
+ * files of a new folder, written before its watch existed, which no event may ever report.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Admission } from "../../scanners/walk/index.js";
 
-export async function ignoredFolders(root: string, admission: Admission): Promise<string[]> {
-  const ignored: string[] = [];
-  const pending = [""];
+export interface FolderVisit {
+  ignoredFolder?(rel: string): void;
+  /** A file or link not ignored by name (the pipeline judges links further). */
+  entry?(rel: string): void;
+}
+
+export async function scanFolders(
+  root: string,
+  admission: Admission,
+  visit: FolderVisit,
+  from = "",
+): Promise<void> {
+  const pending = [from];
   for (let rel = pending.pop(); rel !== undefined; rel = pending.pop()) {
     let entries;
     try {
@@ -18,13 +28,30 @@ export async function ignoredFolders(root: string, admission: Admission): Promis
     } catch {
       continue; // vanished or unreadable: the watch reports it, if it matters
     }
-    for (const entry of entries) {
+    for (const dirent of entries) {
+      const child = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
       // A Dirent of a symlink is not a directory: links are never followed, as by the walker.
-      if (!entry.isDirectory()) continue;
-      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (admission.isIgnored(child, true)) ignored.push(join(root, child));
-      else pending.push(child);
+      const isDir = dirent.isDirectory();
+      if (admission.isIgnored(child, isDir)) {
+        if (isDir) visit.ignoredFolder?.(child);
+      } else if (isDir) pending.push(child);
+      else visit.entry?.(child);
     }
   }
+}
+
+export async function ignoredFolders(root: string, admission: Admission): Promise<string[]> {
+  const ignored: string[] = [];
+  await scanFolders(root, admission, { ignoredFolder: (rel) => ignored.push(join(root, rel)) });
   return ignored;
+}
+
+export async function filesUnder(
+  root: string,
+  admission: Admission,
+  rel: string,
+): Promise<string[]> {
+  const files: string[] = [];
+  await scanFolders(root, admission, { entry: (file) => files.push(file) }, rel);
+  return files;
 }

@@ -19,6 +19,7 @@ import type { IndexJobs } from "../server/index-jobs.js";
 import type { Admission } from "../../scanners/walk/index.js";
 import { chokidarWatch, rootRelative } from "./chokidar-watch.js";
 import { loadParcelWatcher, parcelWatch } from "./parcel-watch.js";
+import { Reconciler } from "./reconciler.js";
 import type { RootWatch, WatchSink } from "./root-watch.js";
 
 export type WatchMode = "starting" | "watching" | "polling" | "rescanning" | "off";
@@ -65,9 +66,7 @@ export class WorkspaceWatcher {
   private batch: PendingBatch | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
-  /** Roots to rescan once a burst has settled (see reconcileLater). */
-  private readonly reconcileRoots = new Set<string>();
-  private reconcileTimer: NodeJS.Timeout | undefined;
+  private readonly reconciler: Reconciler;
   private closed = false;
   private readonly state: WatcherStatus;
 
@@ -80,6 +79,11 @@ export class WorkspaceWatcher {
       ...options,
     };
     this.state = { mode: "starting", roots: options.roots, events: 0, batches: 0 };
+    this.reconciler = new Reconciler(
+      options.jobs,
+      (root) => this.admissions.get(root),
+      Math.max(1000, this.options.maxWaitMs),
+    );
   }
 
   status(): WatcherStatus {
@@ -94,7 +98,7 @@ export class WorkspaceWatcher {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
-    clearTimeout(this.reconcileTimer);
+    this.reconciler.close();
     clearInterval(this.rescanTimer);
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     this.watchers.clear();
@@ -172,11 +176,7 @@ export class WorkspaceWatcher {
       rescanRoots: new Set(),
       firstEventAt: Date.now(),
     });
-    // New folders and bursts are where file watchers drop events (files written into a folder
-    // before its watch is set up): settle them with a rescan once things are quiet.
-    if (event === "addDir" || this.state.events % 500 === 0 || this.reconcileRoots.has(root)) {
-      this.reconcileLater(root);
-    }
+    this.reconciler.note(root, event, rel, this.state.events);
     if (basename(rel) === ".gitignore") {
       this.admissions.get(root)?.invalidate(rel);
       batch.rescanRoots.add(root);
@@ -187,19 +187,6 @@ export class WorkspaceWatcher {
     }
     this.options.log.debug("file event", { event, root, path: rel });
     this.schedule(batch);
-  }
-
-  private reconcileLater(root: string): void {
-    this.reconcileRoots.add(root);
-    clearTimeout(this.reconcileTimer);
-    this.reconcileTimer = setTimeout(
-      () => {
-        const roots = [...this.reconcileRoots];
-        this.reconcileRoots.clear();
-        if (!this.closed && roots.length > 0) this.options.jobs.enqueue({ kind: "watch", roots });
-      },
-      Math.max(1000, this.options.maxWaitMs),
-    );
   }
 
   private schedule(batch: PendingBatch): void {
