@@ -14,6 +14,9 @@ export interface FolderVisit {
   entry?(rel: string): void;
 }
 
+/** Folders read at once: one at a time, the reads queue behind the catch-up scan's work. */
+const PARALLEL_READS = 32;
+
 export async function scanFolders(
   root: string,
   admission: Admission,
@@ -21,23 +24,26 @@ export async function scanFolders(
   from = "",
 ): Promise<void> {
   const pending = [from];
-  for (let rel = pending.pop(); rel !== undefined; rel = pending.pop()) {
+  const read = async (rel: string) => {
     let entries;
     try {
       entries = await readdir(join(root, rel), { withFileTypes: true });
     } catch {
-      continue; // vanished or unreadable: the watch reports it, if it matters
+      return; // vanished or unreadable: the watch reports it, if it matters
     }
     for (const dirent of entries) {
       const child = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
       // A Dirent of a symlink is not a directory: links are never followed, as by the walker.
       const isDir = dirent.isDirectory();
+      // Judging 50,000 file names nobody asked for was most of this walk's time.
+      if (!isDir && !visit.entry) continue;
       if (admission.isIgnored(child, isDir)) {
         if (isDir) visit.ignoredFolder?.(child);
       } else if (isDir) pending.push(child);
       else visit.entry?.(child);
     }
-  }
+  };
+  while (pending.length > 0) await Promise.all(pending.splice(0, PARALLEL_READS).map(read));
 }
 
 export async function ignoredFolders(root: string, admission: Admission): Promise<string[]> {
