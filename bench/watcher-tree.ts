@@ -87,8 +87,8 @@ function copyRounds(
 export function benchTree(workDir: string, files = 50_000, ignored = 60_000): BenchTree {
   const root = join(workDir, `watch-tree-${files}`);
   const marker = join(root, ".bench-complete");
-  const from = sources();
   if (!existsSync(marker)) {
+    const from = sources();
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, ".gitignore"), "node_modules/\n");
