@@ -148,7 +148,12 @@ export class WorkspaceWatcher {
   private rewatchLater(root: string): void {
     if (this.rewatching.has(root)) return;
     this.rewatching.add(root);
-    void this.rewatch(root).finally(() => this.rewatching.delete(root));
+    // A rebuild that fails (the OS watch limit) falls back like a failing watch.
+    void this.rewatch(root)
+      .catch((error: unknown) =>
+        this.onWatchError(root, error as Error, this.state.mode === "polling"),
+      )
+      .finally(() => this.rewatching.delete(root));
   }
 
   /**
