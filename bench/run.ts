@@ -15,6 +15,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scifact: scifactBench,
   pdf: () => pdfBench(),
   server: serverBench,
+  watcher: async (dir) => (await import("./watcher-bench.js")).watcherBench(dir),
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),

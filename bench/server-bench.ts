@@ -17,13 +17,13 @@ import { fmt } from "./timing.js";
 const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 const TOKEN = "bench-token-0123456789";
 
-interface Server {
+export interface Server {
   child: ChildProcess;
   url: string;
   stop(): Promise<void>;
 }
 
-async function startServer(root: string, extra: string[] = []): Promise<Server> {
+export async function startServer(root: string, extra: string[] = []): Promise<Server> {
   const child = spawn(
     process.execPath,
     [CLI, "serve", "--root", root, "--http", "127.0.0.1:0", "--token", TOKEN, ...extra],
@@ -52,7 +52,7 @@ async function startServer(root: string, extra: string[] = []): Promise<Server> 
   };
 }
 
-async function connect(url: string): Promise<Client> {
+export async function connect(url: string): Promise<Client> {
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(url), {
@@ -62,13 +62,13 @@ async function connect(url: string): Promise<Client> {
   return client;
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
 
-async function waitIdle(client: Client): Promise<void> {
+export async function waitIdle(client: Client): Promise<void> {
   for (;;) {
     const result = await client.callTool({ name: "inventory", arguments: { limit: 0 } });
     const summary = (

@@ -1,7 +1,8 @@
 /**
- * Keeps the index following the workspace. chokidar watches each root with the scanner's own
- * ignore rules as its `ignored` function, so an ignored directory (node_modules with 100,000
- * files) is never watched. Events are collected into batches (debounced, with a maximum wait)
+ * Keeps the index following the workspace. Each root is watched natively by @parcel/watcher
+ * when it is installed, else by chokidar (parcel-watch.ts and chokidar-watch.ts say why), with
+ * the scanner's own ignore rules, so an ignored directory (node_modules with 100,000 files) is
+ * never walked or watched. Events are collected into batches (debounced, with a maximum wait)
  * and each batch becomes one "watch" job on the shared job queue, which runs the same pipeline
  * as `reindex`. An editor's atomic save (write a temporary file, rename over the original)
  * arrives as unlink+add or change of the same path, and ends as one change.
@@ -11,13 +12,15 @@
  * If watching fails (the OS watch limit, for instance), the watcher falls back to polling, and
  * if that fails too, to periodic rescans; the server keeps serving and says so in `inventory`.
  */
-import { lstatSync } from "node:fs";
-import { basename, relative, sep } from "node:path";
-import { watch, type FSWatcher } from "chokidar";
+import { basename } from "node:path";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { IndexJobs } from "../server/index-jobs.js";
 import type { Admission } from "../../scanners/walk/index.js";
+import { chokidarWatch, rootRelative } from "./chokidar-watch.js";
+import { loadParcelWatcher, parcelWatch } from "./parcel-watch.js";
+import { Reconciler } from "./reconciler.js";
+import type { RootWatch, WatchSink } from "./root-watch.js";
 
 export type WatchMode = "starting" | "watching" | "polling" | "rescanning" | "off";
 
@@ -54,21 +57,16 @@ interface PendingBatch {
   firstEventAt: number;
 }
 
-function toPosix(rel: string): string {
-  return sep === "/" ? rel : rel.split(sep).join("/");
-}
-
 export class WorkspaceWatcher {
-  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly watchers = new Map<string, RootWatch>();
+  private readonly rewatching = new Set<string>();
   /** The rule each root's watch was built with: invalidated on .gitignore events, replaced on rewatch. */
   private readonly admissions = new Map<string, Admission>();
   private readonly options: Required<WatcherOptions>;
   private batch: PendingBatch | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
-  /** Roots to rescan once a burst has settled (see reconcileLater). */
-  private readonly reconcileRoots = new Set<string>();
-  private reconcileTimer: NodeJS.Timeout | undefined;
+  private readonly reconciler: Reconciler;
   private closed = false;
   private readonly state: WatcherStatus;
 
@@ -81,6 +79,11 @@ export class WorkspaceWatcher {
       ...options,
     };
     this.state = { mode: "starting", roots: options.roots, events: 0, batches: 0 };
+    this.reconciler = new Reconciler(
+      options.jobs,
+      (root) => this.admissions.get(root),
+      Math.max(1000, this.options.maxWaitMs),
+    );
   }
 
   status(): WatcherStatus {
@@ -95,7 +98,7 @@ export class WorkspaceWatcher {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
-    clearTimeout(this.reconcileTimer);
+    this.reconciler.close();
     clearInterval(this.rescanTimer);
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     this.watchers.clear();
@@ -125,35 +128,32 @@ export class WorkspaceWatcher {
   private async watchRoot(root: string, polling: boolean): Promise<void> {
     const admission = await this.options.admission(root);
     this.admissions.set(root, admission);
-    // Only what is excluded by its own name goes unwatched: a refused symlink must still
-    // raise events, so that it becomes a row with its reason.
-    const ignored = (absPath: string, stats?: { isDirectory(): boolean }): boolean => {
-      const rel = toPosix(relative(root, absPath));
-      if (rel === "" || rel.startsWith("..")) return false;
-      let isDir = stats?.isDirectory();
-      if (isDir === undefined) {
-        try {
-          isDir = lstatSync(absPath).isDirectory();
-        } catch {
-          isDir = false;
-        }
-      }
-      return admission.isIgnored(rel, isDir);
+    const sink: WatchSink = {
+      event: (event, absPath) => this.onEvent(root, event, absPath),
+      error: (error) => void this.onWatchError(root, error, polling),
+      stale: () => this.rewatchLater(root),
     };
-    const watcher = watch(root, {
-      ignored,
-      ignoreInitial: true,
-      persistent: true,
-      followSymlinks: false,
-      atomic: true,
-      usePolling: polling,
-      interval: this.options.pollIntervalMs,
-      binaryInterval: this.options.pollIntervalMs,
+    const options = { root, admission, sink, polling, pollIntervalMs: this.options.pollIntervalMs };
+    const parcel = polling ? undefined : await loadParcelWatcher();
+    const watch = parcel ? await parcelWatch(parcel, options) : await chokidarWatch(options);
+    this.watchers.set(root, watch);
+    this.options.log.debug("watching", {
+      root,
+      backend: parcel ? "@parcel/watcher" : "chokidar",
+      polling,
     });
-    this.watchers.set(root, watcher);
-    watcher.on("all", (event, absPath) => this.onEvent(root, event, absPath));
-    watcher.on("error", (error) => void this.onWatchError(root, error as Error, polling));
-    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  }
+
+  /** One rebuild for any number of stale reports in a row. */
+  private rewatchLater(root: string): void {
+    if (this.rewatching.has(root)) return;
+    this.rewatching.add(root);
+    // A rebuild that fails (the OS watch limit) falls back like a failing watch.
+    void this.rewatch(root)
+      .catch((error: unknown) =>
+        this.onWatchError(root, error as Error, this.state.mode === "polling"),
+      )
+      .finally(() => this.rewatching.delete(root));
   }
 
   /**
@@ -173,19 +173,15 @@ export class WorkspaceWatcher {
 
   private onEvent(root: string, event: string, absPath: string): void {
     if (this.closed) return;
-    const rel = toPosix(relative(root, absPath));
-    if (rel === "" || rel.startsWith("..")) return;
+    const rel = rootRelative(root, absPath);
+    if (rel === undefined) return;
     this.state.events++;
     const batch = (this.batch ??= {
       paths: new Map(),
       rescanRoots: new Set(),
       firstEventAt: Date.now(),
     });
-    // New folders and bursts are where file watchers drop events (files written into a folder
-    // before its watch is set up): settle them with a rescan once things are quiet.
-    if (event === "addDir" || this.state.events % 500 === 0 || this.reconcileRoots.has(root)) {
-      this.reconcileLater(root);
-    }
+    this.reconciler.note(root, event, rel, this.state.events);
     if (basename(rel) === ".gitignore") {
       this.admissions.get(root)?.invalidate(rel);
       batch.rescanRoots.add(root);
@@ -196,19 +192,6 @@ export class WorkspaceWatcher {
     }
     this.options.log.debug("file event", { event, root, path: rel });
     this.schedule(batch);
-  }
-
-  private reconcileLater(root: string): void {
-    this.reconcileRoots.add(root);
-    clearTimeout(this.reconcileTimer);
-    this.reconcileTimer = setTimeout(
-      () => {
-        const roots = [...this.reconcileRoots];
-        this.reconcileRoots.clear();
-        if (!this.closed && roots.length > 0) this.options.jobs.enqueue({ kind: "watch", roots });
-      },
-      Math.max(1000, this.options.maxWaitMs),
-    );
   }
 
   private schedule(batch: PendingBatch): void {

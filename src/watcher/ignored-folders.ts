@@ -1,0 +1,63 @@
+/**
+ * Reads a root's folders (no stat, never entering an ignored one) for two needs of the
+ * watcher: the ignored folders, because @parcel/watcher takes ignored paths, not a function,
+ * and must be given them before it crawls, or it would crawl and watch node_modules; and the
+ * files of a new folder, written before its watch existed, which no event may ever report.
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Admission } from "../../scanners/walk/index.js";
+
+export interface FolderVisit {
+  ignoredFolder?(rel: string): void;
+  /** A file or link not ignored by name (the pipeline judges links further). */
+  entry?(rel: string): void;
+}
+
+/** Folders read at once: one at a time, the reads queue behind the catch-up scan's work. */
+const PARALLEL_READS = 32;
+
+export async function scanFolders(
+  root: string,
+  admission: Admission,
+  visit: FolderVisit,
+  from = "",
+): Promise<void> {
+  const pending = [from];
+  const read = async (rel: string) => {
+    let entries;
+    try {
+      entries = await readdir(join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // vanished or unreadable: the watch reports it, if it matters
+    }
+    for (const dirent of entries) {
+      const child = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
+      // A Dirent of a symlink is not a directory: links are never followed, as by the walker.
+      const isDir = dirent.isDirectory();
+      // Judging 50,000 file names nobody asked for was most of this walk's time.
+      if (!isDir && !visit.entry) continue;
+      if (admission.isIgnored(child, isDir)) {
+        if (isDir) visit.ignoredFolder?.(child);
+      } else if (isDir) pending.push(child);
+      else visit.entry?.(child);
+    }
+  };
+  while (pending.length > 0) await Promise.all(pending.splice(0, PARALLEL_READS).map(read));
+}
+
+export async function ignoredFolders(root: string, admission: Admission): Promise<string[]> {
+  const ignored: string[] = [];
+  await scanFolders(root, admission, { ignoredFolder: (rel) => ignored.push(join(root, rel)) });
+  return ignored;
+}
+
+export async function filesUnder(
+  root: string,
+  admission: Admission,
+  rel: string,
+): Promise<string[]> {
+  const files: string[] = [];
+  await scanFolders(root, admission, { entry: (file) => files.push(file) }, rel);
+  return files;
+}
