@@ -18,6 +18,9 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),
+  // The issue 9 ratios without the embedding model (synthetic vectors).
+  "elasticsearch-ratios": async (dir) =>
+    (await import("./elasticsearch-ratios.js")).elasticsearchRatios(dir),
 };
 
 async function main(): Promise<void> {
