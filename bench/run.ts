@@ -20,6 +20,9 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),
   scale: async (dir) => void (await (await import("./scale-bench.js")).scaleBench(dir)),
+  // The issue 9 ratios without the embedding model (synthetic vectors).
+  "elasticsearch-ratios": async (dir) =>
+    (await import("./elasticsearch-ratios.js")).elasticsearchRatios(dir),
 };
 
 async function main(): Promise<void> {

@@ -148,6 +148,11 @@ export interface StoreStats {
 
 export interface Store {
   /**
+   * Upserts worth keeping in flight at once, for a store that writes concurrent upserts in
+   * shared round trips (Elasticsearch); the pipeline runs at least that many.
+   */
+  readonly writeConcurrency?: number;
+  /**
    * Replaces the document, all its chunks and its extracted text atomically: a search never
    * sees half of it. Skipped and failed documents are upserted too, with no chunks.
    */

@@ -39,7 +39,11 @@ import {
 } from "./layout.js";
 import type { IndexShape, StoredVectorModel } from "./mapping.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { replaceDocuments, type DocumentWrite } from "./group-writes.js";
+import { PitCache } from "./pit-cache.js";
+import { UpsertBatcher } from "./upsert-batcher.js";
 import { Refresher } from "./refresher.js";
+import { UnrefreshedVectors } from "./vector-writes.js";
 import {
   DEFAULT_BREAKER,
   DEFAULT_RETRY,
@@ -69,20 +73,16 @@ import {
   pendingChunks,
   storeVectors,
 } from "./vectors.js";
-import {
-  generationIds,
-  getRecord,
-  removeDocuments,
-  replaceDocument,
-  touch,
-  type WriteContext,
-} from "./writes.js";
+import { generationIds, getRecord, removeDocuments, touch, type WriteContext } from "./writes.js";
 
 /** Documents listed per page at most, as in the SQLite store. */
 export const MAX_PAGE_LIMIT = 1000;
 const CATALOG_PAGE = 5000;
 const MGET_BATCH = 1000;
 const DELETE_BATCH = 500;
+const MAX_UNREFRESHED = 20_000;
+const UPSERT_GROUP = 64;
+const UPSERT_GROUPS_RUNNING = 2;
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -94,6 +94,24 @@ export class ElasticsearchStore implements Store {
       await c.indices.refresh({ index });
     }),
   );
+  /** Chunks given vectors that searches may not see yet: left out of the pending list. */
+  private readonly unrefreshedVectors = new UnrefreshedVectors();
+  private readonly pits: PitCache;
+  /** Concurrent upserts share round trips (upsert-batcher.ts). */
+  private readonly upserts = new UpsertBatcher<DocumentWrite>(
+    (index, items) =>
+      this.writeGroup(
+        index,
+        items.map((u) => u.item),
+      ),
+    UPSERT_GROUP,
+    UPSERT_GROUPS_RUNNING,
+  );
+  /**
+   * Upserts the pipeline should keep in flight: enough for groups of many documents while
+   * earlier groups are on the wire. Each waiting document is parsed, so this bounds memory.
+   */
+  readonly writeConcurrency = UPSERT_GROUP * UPSERT_GROUPS_RUNNING;
   private rebuilding = false;
   private readonly weights: ColumnWeights;
   private readonly bulk: BulkLimits;
@@ -111,6 +129,7 @@ export class ElasticsearchStore implements Store {
     this.weights = Object.fromEntries(
       Object.entries(weights).map(([k, w]) => [k, w > 0 ? w / smallest : 0]),
     ) as ColumnWeights;
+    this.pits = new PitCache(conn);
     this.bulk = {
       maxOps: Math.max(1, options.bulkBatchSize ?? 500),
       maxBytes: Math.max(1024, options.bulkMaxBytes ?? 5 * 1024 * 1024),
@@ -131,16 +150,47 @@ export class ElasticsearchStore implements Store {
     return this.refresher.fresh(index);
   }
 
+  /**
+   * For the vector backlog's reads: fresh for every write but this store's own vector writes,
+   * whose chunk ids come back to leave out of the search. Past MAX_UNREFRESHED of those, one
+   * refresh is cheaper than sending the list.
+   */
+  private async freshForVectors(
+    index: string,
+    model: StoredVectorModel | undefined,
+  ): Promise<string[]> {
+    await this.refresher.fresh(index, "content");
+    const since = () =>
+      this.unrefreshedVectors.since(index, this.refresher.coveredUpTo(index), model?.id);
+    let written = since();
+    if (written.length > MAX_UNREFRESHED) {
+      await this.refresher.fresh(index);
+      written = since();
+    }
+    return written;
+  }
+
   async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
     const key = documentKey(doc.root, doc.path);
-    const ctx = this.writeContext();
-    await this.locks.run([key], async () => {
-      try {
-        await replaceDocument(ctx, key, doc, chunks, text);
-      } finally {
-        this.refresher.wrote(ctx.index);
-      }
+    await this.upserts.submit({
+      key,
+      index: this.writeIndex,
+      item: { key, doc, chunks, text },
     });
+  }
+
+  private async writeGroup(index: string, items: DocumentWrite[]): Promise<unknown[]> {
+    const ctx = this.writeContext(index);
+    return this.locks.run(
+      items.map((i) => i.key),
+      async () => {
+        try {
+          return await replaceDocuments(ctx, items);
+        } finally {
+          this.refresher.wrote(index);
+        }
+      },
+    );
   }
 
   async touchDocument(root: string, path: string, mtimeMs: number): Promise<void> {
@@ -281,12 +331,16 @@ export class ElasticsearchStore implements Store {
       if (model === undefined) return [];
       semanticRequestVector(request, model);
     }
+    const needed = this.refresher.lastWrite(index);
     await this.fresh(index);
     const ctx: SearchContext = {
       conn: this.conn,
       index,
       weights: this.weights,
       queryOptions: this.options.query ?? {},
+      pits: this.pits,
+      needed,
+      covered: this.refresher.coveredUpTo(index),
     };
     return runSearch(ctx, request, model);
   }
@@ -390,15 +444,13 @@ export class ElasticsearchStore implements Store {
   async chunksWithoutVectors(limit: number): Promise<PendingChunk[]> {
     const index = this.writeIndex;
     const model = await currentModel(this.conn, index);
-    await this.fresh(index);
-    return pendingChunks(this.conn, index, model, limit);
+    return pendingChunks(this.conn, index, model, limit, await this.freshForVectors(index, model));
   }
 
   async countChunksWithoutVectors(): Promise<number> {
     const index = this.writeIndex;
     const model = await currentModel(this.conn, index);
-    await this.fresh(index);
-    return countPending(this.conn, index, model);
+    return countPending(this.conn, index, model, await this.freshForVectors(index, model));
   }
 
   async putVectors(vectors: ChunkVector[]): Promise<void> {
@@ -411,16 +463,28 @@ export class ElasticsearchStore implements Store {
         "No vector model is declared: call setVectorModel before putVectors.",
       );
     }
-    await this.fresh(index);
-    await storeVectors(
-      this.conn,
-      index,
-      meta.vectorModel,
-      meta.retiredVectorFields ?? [],
-      vectors,
-      this.bulk,
-    );
-    this.refresher.wrote(index);
+    // Finding the chunks by chunk id needs every chunk written, not the vectors given since.
+    await this.refresher.fresh(index, "content");
+    try {
+      const written = await storeVectors(
+        this.conn,
+        index,
+        meta.vectorModel,
+        meta.retiredVectorFields ?? [],
+        vectors,
+        this.bulk,
+      );
+      this.unrefreshedVectors.add(
+        index,
+        written,
+        this.refresher.wroteVectors(index),
+        meta.vectorModel.id,
+      );
+    } catch (error) {
+      // Some batches may have landed, unlisted: count it as a write that needs a refresh.
+      this.refresher.wrote(index);
+      throw error;
+    }
   }
 
   /**
@@ -455,6 +519,7 @@ export class ElasticsearchStore implements Store {
     await swapLive(this.conn, this.layout, old, next);
     this.rebuilding = false;
     this.refresher.forget(this.layout.rebuild);
+    this.unrefreshedVectors.forget(this.layout.rebuild);
     if (old !== undefined && old !== next) await dropIndex(this.conn, old);
   }
 
@@ -464,10 +529,12 @@ export class ElasticsearchStore implements Store {
     const target = await resolveAlias(this.conn, this.layout.rebuild);
     this.rebuilding = false;
     this.refresher.forget(this.layout.rebuild);
+    this.unrefreshedVectors.forget(this.layout.rebuild);
     if (target !== undefined) await dropIndex(this.conn, target);
   }
 
   async close(): Promise<void> {
+    await this.pits.closeAll();
     await this.conn.client.close();
   }
 }

@@ -17,6 +17,7 @@ import { makeSnippet } from "../text/snippet.js";
 import type { SearchHit, SearchRequest } from "../store.js";
 import type { EsConnection } from "./connection.js";
 import type { StoredVectorModel } from "./mapping.js";
+import { PIT_KEEP_ALIVE, type PitCache } from "./pit-cache.js";
 import { lexicalQuery, searchFilters, type ColumnWeights } from "./queries.js";
 import { CHUNK_READ_FIELDS, recordId, type ChunkSource, type RecordSource } from "./sources.js";
 
@@ -24,7 +25,6 @@ import { CHUNK_READ_FIELDS, recordId, type ChunkSource, type RecordSource } from
 export const MAX_SEARCH_LIMIT = 1000;
 /** Elasticsearch's default index.max_result_window, and the largest knn k. */
 const MAX_WINDOW = 10_000;
-const PIT_KEEP_ALIVE = "1m";
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -41,6 +41,10 @@ export interface SearchContext {
   index: string;
   weights: ColumnWeights;
   queryOptions: QueryOptions;
+  pits: PitCache;
+  /** The last write this search must see, and the last one a finished refresh made visible. */
+  needed: number;
+  covered: number;
 }
 
 interface Plan {
@@ -116,7 +120,8 @@ export async function runSearch(
   const client = ctx.conn.client;
 
   return ctx.conn.attempt("search", async () => {
-    let pit = (await client.openPointInTime({ index: ctx.index, keep_alive: PIT_KEEP_ALIVE })).id;
+    const lease = await ctx.pits.lease(ctx.index, ctx.needed, ctx.covered);
+    let failed = true;
     try {
       for (
         let want = Math.min(MAX_WINDOW, limit + Math.max(10, Math.ceil(limit / 4)));
@@ -125,13 +130,13 @@ export async function runSearch(
       ) {
         const found = await client.search<ChunkSource>({
           ...planned.body(want),
-          pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+          pit: { id: lease.id, keep_alive: PIT_KEEP_ALIVE },
           _source: CHUNK_READ_FIELDS,
           track_total_hits: false,
           allow_partial_search_results: false,
         });
-        pit = found.pit_id ?? pit;
-        const records = await readRecords(ctx, pit, found.hits.hits);
+        if (found.pit_id !== undefined) lease.renamed(found.pit_id);
+        const records = await readRecords(ctx, lease.id, found.hits.hits);
         const hits: SearchHit[] = [];
         for (const hit of found.hits.hits) {
           const chunk = hit._source;
@@ -147,11 +152,12 @@ export async function runSearch(
         }
         if (hits.length >= limit || found.hits.hits.length < want || want >= MAX_WINDOW) {
           if (request.mode !== "lexical") hits.sort(compareHits);
+          failed = false;
           return hits.slice(0, limit);
         }
       }
     } finally {
-      await client.closePointInTime({ id: pit }).catch(() => undefined);
+      await lease.release(failed);
     }
   });
 }

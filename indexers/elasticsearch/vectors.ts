@@ -74,9 +74,18 @@ export async function declareModel(
   }
 }
 
-/** Before any model is declared, every chunk is waiting for a vector (as in the SQLite store). */
-function pendingQuery(model: StoredVectorModel | undefined): estypes.QueryDslQueryContainer {
-  const mustNot = model === undefined ? [] : [{ term: { embed_model: model.id } }];
+/**
+ * Before any model is declared, every chunk is waiting for a vector (as in the SQLite store).
+ * `written`: ids of chunks given vectors since the last refresh, which the search would still
+ * see without one (vector-writes.ts).
+ */
+function pendingQuery(
+  model: StoredVectorModel | undefined,
+  written: string[],
+): estypes.QueryDslQueryContainer {
+  const mustNot: estypes.QueryDslQueryContainer[] =
+    model === undefined ? [] : [{ term: { embed_model: model.id } }];
+  if (written.length > 0) mustNot.push({ ids: { values: written } });
   return { bool: { filter: [{ term: { type: "chunk" } }], must_not: mustNot } };
 }
 
@@ -85,6 +94,7 @@ export async function pendingChunks(
   index: string,
   model: StoredVectorModel | undefined,
   limit: number,
+  written: string[] = [],
 ): Promise<PendingChunk[]> {
   const size = Math.max(0, Math.min(Math.floor(limit), 10_000));
   if (size === 0) return [];
@@ -92,7 +102,7 @@ export async function pendingChunks(
     c.search<ChunkSource>({
       index,
       size,
-      query: pendingQuery(model),
+      query: pendingQuery(model, written),
       sort: [{ key: "asc" }, { gen: "asc" }, { ord: "asc" }],
       _source: ["chunk_id", "content_hash", "text", "heading_path", "path"],
       track_total_hits: false,
@@ -117,9 +127,10 @@ export async function countPending(
   conn: EsConnection,
   index: string,
   model: StoredVectorModel | undefined,
+  written: string[] = [],
 ): Promise<number> {
   const result = await conn.call("count chunks without vectors", (c) =>
-    c.count({ index, query: pendingQuery(model) }),
+    c.count({ index, query: pendingQuery(model, written) }),
   );
   return result.count;
 }
@@ -140,7 +151,7 @@ export async function storeVectors(
   retired: string[],
   vectors: ChunkVector[],
   bulk: BulkLimits,
-): Promise<void> {
+): Promise<string[]> {
   for (const v of vectors) {
     if (v.vector.length !== model.dimensions) {
       throw new StoreError(
@@ -152,6 +163,7 @@ export async function storeVectors(
   const byId = new Map(vectors.map((v) => [v.chunkId, v.vector]));
   const ids = [...byId.keys()];
   const nulls = Object.fromEntries(retired.map((f) => [f, null]));
+  const written: string[] = [];
   for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
     const batch = ids.slice(i, i + LOOKUP_BATCH);
     // The same chunk id can exist under several roots (same path, same text): all get it.
@@ -177,7 +189,9 @@ export async function storeVectors(
     });
     // A chunk replaced since it was listed is gone; its vector has nowhere to go.
     assertBulk(await runBulk(conn, ops, bulk), "store vectors", (f) => f.status === 404);
+    written.push(...ops.map((op) => op.id));
   }
+  return written;
 }
 
 /** What a new version of a chunk inherits from the old one with the same id: its embedding. */

@@ -70,7 +70,7 @@ export function generationIds(key: string, gen: string, count: number): string[]
   return Array.from({ length: count }, (_, i) => chunkDocId(key, gen, i));
 }
 
-async function deleteIds(ctx: WriteContext, key: string, ids: string[]): Promise<void> {
+export async function deleteIds(ctx: WriteContext, key: string, ids: string[]): Promise<void> {
   const ops: BulkOp[] = ids.map((id) => ({ action: "delete", index: ctx.index, id, routing: key }));
   assertBulk(await runBulk(ctx.conn, ops, ctx.bulk), "delete chunks");
 }
@@ -161,7 +161,7 @@ export async function replaceDocument(
     if (current !== undefined) {
       await deleteIds(ctx, key, generationIds(key, current.source.gen, current.source.chunk_count));
     }
-    await deleteLeftovers(ctx, [key], { olderThan: gen, except: current?.source.gen });
+    await deleteLeftovers(ctx, [{ key, olderThan: gen, except: current?.source.gen }]);
     return;
   }
   throw new Error(
@@ -169,41 +169,67 @@ export async function replaceDocument(
   );
 }
 
+/** Which chunks of a document count as leftovers: all of them, or generations before `olderThan`. */
+export interface LeftoverScope {
+  key: string;
+  olderThan?: string;
+  /** A generation to keep though older (the one just replaced: deleted by id instead). */
+  except?: string | undefined;
+}
+
+/**
+ * The chunks of these documents outside the generations to keep. The "older than" test is left
+ * to the caller: a range on a keyword per document made this search the slowest request of a
+ * cold index (a group has 64 documents); a terms filter and a short must_not are cheap.
+ */
+function leftoverQuery(scopes: LeftoverScope[]): object {
+  const keep = scopes.flatMap((s) => [s.olderThan, s.except].filter((g) => g !== undefined));
+  return {
+    bool: {
+      filter: [{ term: { type: "chunk" } }, { terms: { key: scopes.map((s) => s.key) } }],
+      must_not: keep.length === 0 ? [] : [{ terms: { gen: keep } }],
+    },
+  };
+}
+
+/** Whether a chunk found by leftoverQuery is a leftover: newer ones belong to a writer at work. */
+function isLeftover(scopes: Map<string, LeftoverScope>, key: string, gen: string): boolean {
+  const scope = scopes.get(key);
+  if (scope === undefined || gen === scope.except) return false;
+  return scope.olderThan === undefined || gen < scope.olderThan;
+}
+
 /**
  * Deletes chunks of these documents that no record names: generations older than `olderThan`
  * (a writer that died between steps), or all of them when the documents are gone. Chunks of a
  * newer generation belong to a writer still at work and are left alone. Only chunks a refresh
  * has made searchable are found; the ones of the generation just replaced are deleted by id.
+ * One search covers many documents (group-writes.ts writes them by the hundred).
  */
-export async function deleteLeftovers(
-  ctx: WriteContext,
-  keys: string[],
-  scope: { olderThan?: string; except?: string | undefined } = {},
-): Promise<void> {
-  const filter: object[] = [{ term: { type: "chunk" } }, { terms: { key: keys } }];
-  if (scope.olderThan !== undefined) filter.push({ range: { gen: { lt: scope.olderThan } } });
-  const mustNot = scope.except === undefined ? [] : [{ term: { gen: scope.except } }];
+export async function deleteLeftovers(ctx: WriteContext, scopes: LeftoverScope[]): Promise<void> {
+  if (scopes.length === 0) return;
+  const query = leftoverQuery(scopes);
+  const byKey = new Map(scopes.map((s) => [s.key, s]));
   let after: (string | number)[] | undefined;
   for (;;) {
     const page = await ctx.conn.call("find leftover chunks", (c) =>
       c.search({
         index: ctx.index,
-        ...(keys.length === 1 ? { routing: keys[0] } : {}),
+        ...(scopes.length === 1 ? { routing: scopes[0]!.key } : {}),
         size: PAGE,
-        _source: ["key"],
-        query: { bool: { filter: filter as never, must_not: mustNot } },
+        _source: ["key", "gen"],
+        query: query as never,
         sort: [{ key: "asc" }, { gen: "asc" }, { ord: "asc" }],
         track_total_hits: false,
         ...(after === undefined ? {} : { search_after: after }),
       }),
     );
     const hits = page.hits.hits;
-    const ops: BulkOp[] = hits.map((h) => ({
-      action: "delete",
-      index: ctx.index,
-      id: h._id ?? "",
-      routing: (h._source as { key: string }).key,
-    }));
+    const ops: BulkOp[] = hits.flatMap((h) => {
+      const { key, gen } = h._source as { key: string; gen: string };
+      if (!isLeftover(byKey, key, gen)) return [];
+      return [{ action: "delete" as const, index: ctx.index, id: h._id ?? "", routing: key }];
+    });
     if (ops.length > 0)
       assertBulk(await runBulk(ctx.conn, ops, ctx.bulk), "delete leftover chunks");
     if (hits.length < PAGE) return;
@@ -251,7 +277,7 @@ export async function removeDocuments(ctx: WriteContext, keys: string[]): Promis
   assertBulk(await runBulk(ctx.conn, chunkOps, ctx.bulk), "delete chunks");
   await deleteLeftovers(
     ctx,
-    existing.map((e) => e.key),
+    existing.map((e) => ({ key: e.key })),
   );
   return existing.length;
 }

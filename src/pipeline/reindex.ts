@@ -108,7 +108,9 @@ export function applyContext(
     store: options.store,
     parser: options.parser,
     chunkTokens: options.settings.chunkTokens,
-    concurrency: options.concurrency ?? effectiveWorkers(options.settings) * 2,
+    concurrency:
+      options.concurrency ??
+      Math.max(effectiveWorkers(options.settings) * 2, options.store.writeConcurrency ?? 0),
     log,
     full: options.full,
     signal: options.signal,
