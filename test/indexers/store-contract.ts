@@ -609,11 +609,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
       it("caps the page size at 1000", async () => {
         const store = await fresh();
-        for (let i = 0; i < 1001; i++)
-          await store.upsertDocument(
-            makeRecord(`f/${i}.txt`, { status: "skipped", reason: "binary" }),
-            [],
-          );
+        // Concurrent upserts, as the pipeline sends them (a store may batch them).
+        await Promise.all(
+          Array.from({ length: 1001 }, (_, i) =>
+            store.upsertDocument(
+              makeRecord(`f/${i}.txt`, { status: "skipped", reason: "binary" }),
+              [],
+            ),
+          ),
+        );
         const page = await store.documents({}, { limit: 5000 });
         expect(page.items).toHaveLength(1000);
         expect(page.nextCursor).toBeDefined();
