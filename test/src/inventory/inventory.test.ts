@@ -6,48 +6,26 @@
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../../indexers/store.js";
-import { loadSettings } from "../../../src/config/load.js";
-import type { Settings } from "../../../src/config/schema.js";
 import { formatBytes, renderInventoryMarkdown } from "../../../src/inventory/markdown.js";
 import { buildRegistry, type RegistryEntry } from "../../../src/inventory/registry.js";
-import { createLogger } from "../../../src/log.js";
-import { reindex } from "../../../src/pipeline/reindex.js";
-import { resolveRoot } from "../../../src/pipeline/resolve-root.js";
-import { createParserPool, openStore } from "../../../src/pipeline/runtime.js";
-import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
+import { indexTree, type IndexedTree } from "../../helpers/indexed-tree.js";
 
 describe("file_registry.json against the index", () => {
-  let dir: string;
+  let tree: IndexedTree;
   let root: string;
-  let settings: Settings;
-  let store: Store;
 
   beforeAll(async () => {
-    dir = makeTempDir();
-    writeTree(dir, {
-      "root/kept.md": "# Kept\n\nUnchanged since indexing.\n",
-      "root/edited.md": "# Edited\n\nFirst version.\n",
-      "root/data.bin": Buffer.from([0, 1, 2, 0]),
-    });
-    root = resolveRoot(join(dir, "root"));
-    settings = loadSettings({
-      cwd: root,
-      env: {},
-      flags: { indexDir: join(dir, "index"), workers: 1, maxFileSizeMb: 0.001 },
-    }).settings;
-    store = await openStore(settings, { create: true });
-    const parser = createParserPool(settings);
-    try {
-      await reindex({ settings, store, parser, log: createLogger({ level: "silent" }) });
-    } finally {
-      await parser.close();
-    }
+    tree = await indexTree(
+      {
+        "kept.md": "# Kept\n\nUnchanged since indexing.\n",
+        "edited.md": "# Edited\n\nFirst version.\n",
+        "data.bin": Buffer.from([0, 1, 2, 0]),
+      },
+      { maxFileSizeMb: 0.001 },
+    );
+    root = tree.root;
   });
-  afterAll(async () => {
-    await store.close();
-    removeDir(dir);
-  });
+  afterAll(() => tree.close());
 
   it("is pending for files changed or added since the index saw them, with their new hash", async () => {
     writeFileSync(join(root, "edited.md"), "# Edited\n\nSecond, longer version.\n");
@@ -59,7 +37,7 @@ describe("file_registry.json against the index", () => {
       new Date("2026-01-02T03:04:05Z"),
       new Date("2026-01-02T03:04:05Z"),
     );
-    const registry = await buildRegistry(root, settings, store);
+    const registry = await buildRegistry(root, tree.settings, tree.store);
     const byPath = Object.fromEntries(registry.files.map((f) => [f.path, f]));
     expect(registry.files.map((f) => f.path)).toEqual([
       "added.md",
@@ -80,12 +58,12 @@ describe("file_registry.json against the index", () => {
     expect(byPath["huge.txt"]!.reason).toMatch(/^too large/);
     for (const file of registry.files) expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(byPath["edited.md"]!.sha256).not.toBe(
-      (await store.catalog(root)).get("edited.md")?.sha256,
+      (await tree.store.catalog(root)).get("edited.md")?.sha256,
     );
   });
 
   it("without an index, knows only what the scanner decides", async () => {
-    const registry = await buildRegistry(root, settings, undefined);
+    const registry = await buildRegistry(root, tree.settings, undefined);
     const statuses = Object.fromEntries(registry.files.map((f) => [f.path, f.status]));
     expect(statuses).toMatchObject({ "kept.md": "pending", "data.bin": "skipped" });
   });
