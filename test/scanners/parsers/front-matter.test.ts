@@ -13,7 +13,7 @@ describe("readFrontMatter: YAML", () => {
         'quoted: "She said \\"hi\\"\\tand left\\n"',
         "single: 'it''s # not a comment'",
         'after: "a quoted title" # and a comment',
-        "unclosed: \"no end # kept",
+        'unclosed: "no end # kept',
         "empty:",
         "weird key: ignored",
         "---",
