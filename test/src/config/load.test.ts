@@ -125,9 +125,8 @@ describe("environment values", () => {
   it("reports a .env that cannot be read", () => {
     const cwd = temp();
     mkdirSync(join(cwd, ".env"));
-    expect(configError({ cwd, env: {} })).toMatch(
-      new RegExp(`^${join(cwd, ".env").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read`),
-    );
+    expect(configError({ cwd, env: {} })).toMatch(/\.env: cannot be read \(EISDIR/);
+    expect(configError({ cwd, env: {} }).startsWith(join(cwd, ".env"))).toBe(true);
   });
 });
 
