@@ -63,51 +63,105 @@ describe("docindex version and help", () => {
   });
 });
 
-describe("docindex usage errors", () => {
-  it("search: a missing query, an unknown mode or kind, a date that is none", () => {
-    expectUsage(["search"], /docindex search: QUERY is missing/);
-    expectUsage(["search", "   "], /QUERY is missing/);
-    expectUsage(
-      ["search", "x", "--mode", "fuzzy"],
-      /--mode must be one of lexical, semantic, hybrid, got 'fuzzy'/,
-    );
-    expectUsage(["search", "x", "--kind", "spreadsheet"], /--kind must be one of .*'spreadsheet'/);
-    expectUsage(
-      ["search", "x", "--since", "last tuesday"],
-      /--since must be a date \(2026-01-31\) or an age \(7d, 12h\), got 'last tuesday'/,
-    );
-  });
-
-  it("reindex and inventory: a file where a folder belongs, two folders for one inventory", () => {
-    const file = join(scratch, "file.txt");
-    expectUsage(["reindex", file], /docindex reindex: not a folder: /);
-    expectUsage(["inventory", scratch, cwd], /docindex inventory: takes one DIR at most/);
+/**
+ * One spawn per case: [what, args, the one line expected, environment]. Arguments are built
+ * when the case runs, once the scratch folder exists.
+ */
+const USAGE_ERRORS: [string, () => string[], RegExp, (() => NodeJS.ProcessEnv)?][] = [
+  ["search without a query", () => ["search"], /docindex search: QUERY is missing/],
+  ["search with a blank query", () => ["search", "   "], /QUERY is missing/],
+  [
+    "search with an unknown mode",
+    () => ["search", "x", "--mode", "fuzzy"],
+    /--mode must be one of lexical, semantic, hybrid, got 'fuzzy'/,
+  ],
+  [
+    "search with an unknown kind",
+    () => ["search", "x", "--kind", "spreadsheet"],
+    /--kind must be one of .*'spreadsheet'/,
+  ],
+  [
+    "search with a date that is none",
+    () => ["search", "x", "--since", "last tuesday"],
+    /--since must be a date \(2026-01-31\) or an age \(7d, 12h\), got 'last tuesday'/,
+  ],
+  [
+    "reindex of a file",
+    () => ["reindex", join(scratch, "file.txt")],
+    /docindex reindex: not a folder: /,
+  ],
+  [
+    "inventory of two folders",
+    () => ["inventory", scratch, cwd],
+    /docindex inventory: takes one DIR at most/,
+  ],
+  [
     // Two roots from the environment, one --out: the two inventories would overwrite each other.
-    expectUsage(["inventory", "--out", join(scratch, "out")], /--out needs a single root/, {
-      DOCINDEX_ROOTS: `${scratch},${cwd}`,
-    });
-  });
+    "inventory --out with two configured roots",
+    () => ["inventory", "--out", join(scratch, "out")],
+    /--out needs a single root/,
+    () => ({ DOCINDEX_ROOTS: `${scratch},${cwd}` }),
+  ],
+  [
+    "serve with a stray argument",
+    () => ["serve", "docs"],
+    /unexpected argument 'docs' \(use --root DIR\)/,
+  ],
+  [
+    "serve on a port that is none",
+    () => ["serve", "--http", "127.0.0.1:99999"],
+    /--http must be PORT or HOST:PORT/,
+  ],
+  ["serve on a host without a port", () => ["serve", "--http", "localhost:"], /got 'localhost:'/],
+  [
+    "serve with a short token",
+    () => ["serve", "--token", "short"],
+    /--token must be at least 8 characters/,
+  ],
+  [
+    "serve a missing folder",
+    () => ["serve", "--root", join(scratch, "missing")],
+    /folder not found/,
+  ],
+  [
+    "--workers that is not whole",
+    () => ["reindex", "--workers", "1.5"],
+    /--workers must be a whole number from 0 to 256, got '1.5'/,
+  ],
+  [
+    "--chunk-tokens out of range",
+    () => ["reindex", "--chunk-tokens", "8"],
+    /--chunk-tokens must be .* from 32 to 8192/,
+  ],
+  [
+    "an empty --parse-timeout",
+    () => ["reindex", "--parse-timeout", ""],
+    /--parse-timeout must be a number/,
+  ],
+  [
+    "--embed-dimensions of 0",
+    () => ["reindex", "--embed-dimensions", "0"],
+    /--embed-dimensions must be/,
+  ],
+  [
+    "a store the settings refuse",
+    () => ["reindex", "--store", "mongodb"],
+    /docindex reindex: --store: /,
+  ],
+  [
+    "an --es-url that is no URL",
+    () => ["reindex", "--es-url", "not a url"],
+    /docindex reindex: --es-url: /,
+  ],
+  [
+    "an embedder the settings refuse",
+    () => ["reindex", "--embedder", "magic"],
+    /docindex reindex: --embedder: /,
+  ],
+];
 
-  it("serve: a stray argument, a bad address, a short token", () => {
-    expectUsage(["serve", "docs"], /unexpected argument 'docs' \(use --root DIR\)/);
-    expectUsage(["serve", "--http", "127.0.0.1:99999"], /--http must be PORT or HOST:PORT/);
-    expectUsage(["serve", "--http", "localhost:"], /got 'localhost:'/);
-    expectUsage(["serve", "--token", "short"], /--token must be at least 8 characters/);
-    expectUsage(["serve", "--root", join(scratch, "missing")], /folder not found/);
-  });
-
-  it("settings flags: numbers out of range and values the settings refuse, named as flags", () => {
-    expectUsage(
-      ["reindex", "--workers", "1.5"],
-      /--workers must be a whole number from 0 to 256, got '1.5'/,
-    );
-    expectUsage(["reindex", "--chunk-tokens", "8"], /--chunk-tokens must be .* from 32 to 8192/);
-    expectUsage(["reindex", "--parse-timeout", ""], /--parse-timeout must be a number/);
-    expectUsage(["reindex", "--embed-dimensions", "0"], /--embed-dimensions must be/);
-    expectUsage(["reindex", "--store", "mongodb"], /docindex reindex: --store: /);
-    expectUsage(["reindex", "--es-url", "not a url"], /docindex reindex: --es-url: /);
-    expectUsage(["reindex", "--embedder", "magic"], /docindex reindex: --embedder: /);
-  });
+describe("docindex usage errors: one line, exit code 2", () => {
+  it.each(USAGE_ERRORS)("%s", (_what, args, message, env) => expectUsage(args(), message, env?.()));
 });
 
 describe("docindex failures of a run", () => {
