@@ -292,3 +292,32 @@ describe("docindex reindex's summary for people", () => {
     expect(result.stderr).toBe("");
   });
 });
+
+describe("docindex with an embedder that cannot start", () => {
+  it("indexes lexically, says which model is missing where, and searches lexically", () => {
+    const root = join(scratch, "no-model");
+    writeTree(root, { "a.md": `# Herons\n\n${PROSE}\n` });
+    const models = join(scratch, "models");
+    writeTree(models, { ".keep": "" });
+    // Offline, so nothing is fetched from a model hub: the folder is all there is.
+    const env = { DOCINDEX_OFFLINE: "1", DOCINDEX_LOCAL_MODEL_PATH: models };
+    const flags = ["--index", join(scratch, "no-model-index"), "--embedder", "local"];
+    const model = ["--embed-model", "acme/absent-model"];
+    const indexed = run(["reindex", root, ...flags, ...model], env);
+    expect(indexed.code, indexed.stderr).toBe(0);
+    expect(indexed.stdout).toMatch(
+      /^Embeddings: 0 chunks embedded \(0 from the cache, 0 sent to the embedder\), 1 waiting — local model acme\/absent-model \(q8\) not found in localModelPath .*; they are embedded on the next run once the embedder answers\.$/m,
+    );
+    const found = run(
+      ["search", "herons", "--root", root, ...flags, ...model, "--mode", "semantic", "--json"],
+      env,
+    );
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stderr).toMatch(
+      /^docindex search: semantic search is not available: .*acme\/absent-model.*; answered with lexical \(BM25\) search\.$/m,
+    );
+    const answer = JSON.parse(found.stdout) as { mode: string; results: { path: string }[] };
+    expect(answer.mode).toBe("lexical");
+    expect(answer.results.map((r) => r.path)).toEqual(["a.md"]);
+  });
+});
