@@ -83,9 +83,27 @@ function unquote(value: string): string {
   return value;
 }
 
-/** A trailing " # comment" outside quotes. */
+/** A trailing " # comment" outside quotes, also after a quoted value: `"Title" # note`. */
 function stripComment(value: string): string {
-  if (value.startsWith('"') || value.startsWith("'")) return value;
+  const quote = value[0];
+  if (quote === '"' || quote === "'") {
+    const close = closingQuote(value, quote);
+    if (close === -1 || !/^\s*(#.*)?$/.test(value.slice(close + 1))) return value;
+    return value.slice(0, close + 1);
+  }
   const hash = value.search(/\s#/);
   return hash === -1 ? value : value.slice(0, hash).trimEnd();
+}
+
+/** Where a quoted value ends: past \" escapes in double quotes, past '' in single ones. */
+function closingQuote(value: string, quote: string): number {
+  for (let i = 1; i < value.length; i++) {
+    if (quote === '"' && value[i] === "\\") {
+      i++;
+    } else if (value[i] === quote) {
+      if (quote === "'" && value[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
 }

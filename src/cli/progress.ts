@@ -26,7 +26,8 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr) {
         const bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
         line = `[${bar}] ${progress.done}/${progress.total} ${progress.current ?? ""}`;
       }
-      const columns = stream.columns ?? 100;
+      // A terminal that reports no size (a pty nobody sized) says 0 columns: take 100 then too.
+      const columns = stream.columns || 100;
       stream.write("\r\x1b[2K" + line.slice(0, columns - 1));
       drawn = true;
     },

@@ -3,7 +3,7 @@
  * one; the HTTP transport makes one per session, all sharing the same ServerContext.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { registerAnalyzeTool } from "../tools/analyze.js";
 import { registerInventoryTool } from "../tools/inventory.js";
 import { registerReadDocumentTool } from "../tools/read-document.js";
@@ -12,11 +12,19 @@ import { registerSearchTool } from "../tools/search.js";
 import type { ServerContext } from "./context.js";
 import { registerDocumentResources } from "./resources.js";
 
-export const SERVER_VERSION = (
-  JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  }
-).version;
+/**
+ * The package's version. package.json is two folders up from src/server (where tests load this
+ * file) and three from dist/src/server (where `docindex serve` runs it).
+ */
+function packageVersion(): string {
+  const file = ["../../package.json", "../../../package.json"]
+    .map((path) => new URL(path, import.meta.url))
+    .find((url) => existsSync(url));
+  if (file === undefined) throw new Error(`package.json not found above ${import.meta.url}`);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+export const SERVER_VERSION = packageVersion();
 
 const INSTRUCTIONS =
   "docindex indexes the documents of this workspace (code, Markdown, text, HTML, PDF, Word). " +

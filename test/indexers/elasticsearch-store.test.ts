@@ -275,7 +275,6 @@ describe.skipIf(skip)("Elasticsearch store", () => {
   describe("faults", () => {
     it("reports an unreachable cluster as UNAVAILABLE, naming the URL", async () => {
       const port = await closedPort();
-      const started = Date.now();
       const failure = openElasticsearchStore({
         node: `http://127.0.0.1:${port}`,
         indexPrefix: prefix(),
@@ -283,7 +282,6 @@ describe.skipIf(skip)("Elasticsearch store", () => {
       });
       await expect(failure).rejects.toMatchObject({ name: "StoreError", code: "UNAVAILABLE" });
       await expect(failure).rejects.toThrow(`127.0.0.1:${port}`);
-      expect(Date.now() - started).toBeLessThan(10_000);
     });
 
     it("opens its circuit breaker after repeated failures and fails fast", async () => {
@@ -300,15 +298,15 @@ describe.skipIf(skip)("Elasticsearch store", () => {
             code: "UNAVAILABLE",
           });
         }
-        const started = Date.now();
-        await expect(conn.call("ping", (c) => c.info())).rejects.toThrow(/calls in a row failed/);
-        expect(Date.now() - started).toBeLessThan(50);
+        // Failing fast means the open breaker does not send the request at all.
+        let sent = 0;
+        const ping = (c: Client) => (sent++, c.info());
+        await expect(conn.call("ping", ping)).rejects.toThrow(/calls in a row failed/);
+        expect(sent).toBe(0);
       } finally {
         await conn.client.close();
       }
     });
-
-    it.skip("reports wrong credentials as AUTH (the test node runs without security, so 401 cannot happen here)", () => {});
   });
 });
 

@@ -34,9 +34,12 @@ describe("estimateTokens", () => {
     expect(estimateTokens(`${a}\n\n${b}`)).toBe(estimateTokens(a) + estimateTokens(b));
   });
 
-  it("is deterministic", () => {
-    const text = "Déjà vu: naïve café ✓ — 100%";
-    expect(estimateTokens(text)).toBe(estimateTokens(text));
+  it("costs accented Latin words like plain ones, and other scripts one token per two letters", () => {
+    expect(estimateTokens("Déjà vu: naïve café")).toBe(estimateTokens("Deja vu: naive cafe"));
+    // Déjà, vu, ":", naïve, café, "✓", "—", 100, "%"
+    expect(estimateTokens("Déjà vu: naïve café ✓ — 100%")).toBe(9);
+    expect(estimateTokens("Überraschungsei")).toBe(3); // 15 letters: 1 + ceil(7 / 5)
+    expect(estimateTokens("Привет")).toBe(3);
   });
 });
 

@@ -37,7 +37,13 @@ const request = {
 
 describe("ChatClient against a real HTTP server", () => {
   it("answers from the primary model and logs one line with model, tokens, latency and correlation id", async () => {
-    server.chatScript.push({ content: "A summary [1].", promptTokens: 42, completionTokens: 7 });
+    // The server holds its answer, so the latency reported must include that wait.
+    server.chatScript.push({
+      content: "A summary [1].",
+      promptTokens: 42,
+      completionTokens: 7,
+      delayMs: 120,
+    });
     const result = await client().summarize(request);
     expect(result).toMatchObject({
       text: "A summary [1].",
@@ -46,7 +52,7 @@ describe("ChatClient against a real HTTP server", () => {
       usedFallback: false,
       trimmed: false,
     });
-    expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(result.latencyMs).toBeGreaterThanOrEqual(120);
     expect(server.chatRequests[0]).toMatchObject({ model: "primary-model", maxTokens: 100 });
     expect(server.chatRequests[0]!.messages.map((m) => m.role)).toEqual(["system", "user"]);
     expect(records).toHaveLength(1);
@@ -58,7 +64,7 @@ describe("ChatClient against a real HTTP server", () => {
       completionTokens: 7,
       usedFallback: false,
     });
-    expect(typeof records[0]!.latencyMs).toBe("number");
+    expect(records[0]!.latencyMs).toBe(result.latencyMs);
   });
 
   it("retries network errors on the primary, then falls back", async () => {

@@ -1,0 +1,59 @@
+/**
+ * File kind and language from the name alone (scanners/detect/kind.ts): what decides which
+ * parser a file gets before a byte of it is read.
+ */
+import { describe, expect, it } from "vitest";
+import { kindForPath, languageForPath } from "../../../scanners/detect/kind.js";
+
+describe("kindForPath", () => {
+  it("names documents by extension, in any case", () => {
+    expect(
+      ["a/Report.PDF", "letter.docx", "nb/analysis.ipynb", "README.md", "guide.rst", "x.org"].map(
+        kindForPath,
+      ),
+    ).toEqual(["pdf", "docx", "notebook", "markdown", "markdown", "markdown"]);
+    expect(["site/index.html", "page.XHTML"].map(kindForPath)).toEqual(["html", "html"]);
+  });
+
+  it("knows code by extension and by whole names like Makefile and CMakeLists.txt", () => {
+    expect(
+      ["src/app.ts", "lib/x.py", "Makefile", "docker/Dockerfile", "CMakeLists.txt"].map(
+        kindForPath,
+      ),
+    ).toEqual(["code", "code", "code", "code", "code"]);
+    // A whole-name match wins over the extension: CMakeLists.txt is not plain text.
+    expect(kindForPath("notes.txt")).toBe("text");
+  });
+
+  it("tells data, text and certain binaries apart, and leaves unknown names to the sniffer", () => {
+    expect(["config.yaml", "data.jsonl", "logo.svg"].map(kindForPath)).toEqual([
+      "data",
+      "data",
+      "data",
+    ]);
+    expect(["server.log", "fix.patch"].map(kindForPath)).toEqual(["text", "text"]);
+    expect(["photo.JPG", "model.onnx", "lib.so"].map(kindForPath)).toEqual([
+      "binary",
+      "binary",
+      "binary",
+    ]);
+    // No extension, a dotfile, an unknown extension: text until the content says otherwise.
+    expect(["LICENSE", ".bashrc", "file.unknownext", "dir.d/name"].map(kindForPath)).toEqual([
+      "text",
+      "text",
+      "text",
+      "text",
+    ]);
+  });
+});
+
+describe("languageForPath", () => {
+  it("gives a language for code, by whole name first, and none for other files", () => {
+    expect(languageForPath("web/app.TSX")).toBe("typescript");
+    expect(languageForPath("Gemfile")).toBe("ruby");
+    expect(languageForPath("build/CMakeLists.txt")).toBe("cmake");
+    expect(languageForPath("rules.mk")).toBe("make");
+    expect(languageForPath("README.md")).toBeUndefined();
+    expect(languageForPath(".profile")).toBeUndefined();
+  });
+});
