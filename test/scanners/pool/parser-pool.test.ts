@@ -46,7 +46,7 @@ describe.skipIf(!HAVE_DOCS)("ParserPool with the real parse worker", () => {
     } finally {
       await pool.close();
     }
-  });
+  }, 240_000); // the whole dataset twice (pool and in-process): most of a minute on two busy cores
 });
 
 describe("ParserPool failure handling (misbehaving test worker)", () => {
