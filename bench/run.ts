@@ -14,6 +14,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scanner: scannerBench,
   scifact: scifactBench,
   pdf: () => pdfBench(),
+  search: async (dir) => (await import("./search-bench.js")).searchBench(dir),
   server: serverBench,
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
