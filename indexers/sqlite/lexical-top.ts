@@ -19,6 +19,7 @@ import type Database from "better-sqlite3";
 import type { SearchRequest } from "../store.js";
 import { searchConditions } from "./filters.js";
 import { FTS_COLUMNS } from "./schema.js";
+import { cachedStatement } from "./statement-cache.js";
 
 export interface RankedChunk {
   id: number;
@@ -54,20 +55,6 @@ export function compareCodePoints(a: string, b: string): number {
 const FIRST_CANDIDATES = 64;
 const GROWTH = 8;
 
-function statement(db: Database.Database, sql: string): Database.Statement {
-  let cache = STATEMENTS.get(db);
-  if (cache === undefined) STATEMENTS.set(db, (cache = new Map()));
-  let prepared = cache.get(sql);
-  if (prepared === undefined) {
-    // Filters make the SQL vary; a bounded cache keeps hot statements without growing forever.
-    if (cache.size > 64) cache.clear();
-    prepared = db.prepare(sql);
-    cache.set(sql, prepared);
-  }
-  return prepared;
-}
-const STATEMENTS = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
 /** The best `limit` chunks (or documents' best chunks) for `match`, best first. */
 export function lexicalTop(
   db: Database.Database,
@@ -77,13 +64,13 @@ export function lexicalTop(
   limit: number,
 ): RankedChunk[] {
   const bm25 = `bm25(chunks_fts, ${FTS_COLUMNS.map(() => "?").join(", ")})`;
-  const rank = statement(
+  const rank = cachedStatement(
     db,
     `SELECT rowid AS id, ${bm25} AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`,
   ).raw();
   const filters = searchConditions(request.filters);
   const where = ["c.id IN (SELECT value FROM json_each(?))", ...filters.where].join(" AND ");
-  const rows = statement(
+  const rows = cachedStatement(
     db,
     `SELECT c.id, c.doc_id, d.root, d.path, c.ordinal FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE ${where}`,
   );

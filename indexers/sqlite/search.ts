@@ -15,6 +15,7 @@ import { FTS_COLUMNS } from "./schema.js";
 import { makeSnippet } from "../text/snippet.js";
 import { toBlob } from "./vectors.js";
 import { lexicalTop } from "./lexical-top.js";
+import { cachedStatement } from "./statement-cache.js";
 
 export type FtsColumn = (typeof FTS_COLUMNS)[number];
 export type ColumnWeights = Record<FtsColumn, number>;
@@ -106,12 +107,11 @@ export function lexicalSearch(
     const top = lexicalTop(db, parsed.match, columnWeights, request, limit);
     if (top.length === 0) return [];
     // The winners' rows, read after ranking: texts are long, and only these are shown.
-    const rows = db
-      .prepare(
-        `SELECT ${HIT_COLUMNS}, c.id FROM chunks c JOIN documents d ON d.id = c.doc_id
+    const rows = cachedStatement(
+      db,
+      `SELECT ${HIT_COLUMNS}, c.id FROM chunks c JOIN documents d ON d.id = c.doc_id
          WHERE c.id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(top.map((t) => t.id))) as (HitRow & { id: number })[];
+    ).all(JSON.stringify(top.map((t) => t.id))) as (HitRow & { id: number })[];
     const byId = new Map(rows.map((row) => [row.id, row]));
     return top.map((t) => ({ row: byId.get(t.id)!, score: t.score }));
   });
