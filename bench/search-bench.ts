@@ -9,7 +9,7 @@
  * client (JSON-RPC, zod validation, SQL, snippets, formatting), limit 10, one per document.
  * The two are interleaved query by query, so machine load hits both alike.
  */
-import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -30,7 +30,9 @@ const ROUNDS = 2;
 const QUERIES = 200;
 
 /** Copies the SciFact folder until the index holds about TARGET_CHUNKS chunks. */
-async function buildIndex(workDir: string): Promise<{ root: string; dbPath: string }> {
+async function buildIndex(
+  workDir: string,
+): Promise<{ root: string; dbPath: string; chunks: number }> {
   const root = join(workDir, "search-100k");
   const source = join(root, "copy00");
   writeScifactCorpus(source);
@@ -39,8 +41,9 @@ async function buildIndex(workDir: string): Promise<{ root: string; dbPath: stri
   const log = createLogger({ level: "warn" });
   const store = await openStore(settings, { create: true });
   const pool = createParserPool(settings);
+  let chunks = 0;
   try {
-    let chunks = (await store.stats()).chunks;
+    chunks = (await store.stats()).chunks;
     if (chunks === 0) await reindex({ settings, store, parser: pool, log });
     chunks = (await store.stats()).chunks;
     const perCopy = Math.max(
@@ -58,6 +61,7 @@ async function buildIndex(workDir: string): Promise<{ root: string; dbPath: stri
     }
     if (added) await reindex({ settings, store, parser: pool, log });
     const stats = await store.stats();
+    chunks = stats.chunks;
     console.log(
       `index: ${copies} copies of SciFact, ${stats.documents} documents, ${stats.chunks} chunks`,
     );
@@ -65,14 +69,28 @@ async function buildIndex(workDir: string): Promise<{ root: string; dbPath: stri
     await pool.close();
     await store.close();
   }
-  return { root, dbPath };
+  return { root, dbPath, chunks };
 }
 
 /** The baseline table: the same chunk texts in an FTS5 table that keeps its content. */
-function baselineDb(workDir: string, dbPath: string): Database.Database {
+/** The chunk count the baseline table was built from: the product index it mirrors. */
+function builtFrom(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare("SELECT chunks FROM built_from").pluck().get() as number;
+  } catch {
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** The baseline table: the same chunk texts in an FTS5 table that keeps its content. */
+function baselineDb(workDir: string, dbPath: string, chunks: number): Database.Database {
   const file = join(workDir, "search-100k-raw.sqlite");
   // Built under another name and renamed when complete, so an interrupted run leaves no half table.
-  if (!existsSync(file) || statSync(file).mtimeMs < statSync(dbPath).mtimeMs) {
+  if (builtFrom(file) !== chunks) {
     const building = `${file}.building`;
     rmSync(building, { force: true });
     const db = new Database(building);
@@ -84,6 +102,9 @@ function baselineDb(workDir: string, dbPath: string): Database.Database {
       FROM product.chunks c JOIN product.documents d ON d.id = c.doc_id`);
     db.exec("INSERT INTO raw (raw) VALUES ('optimize')");
     db.exec("DETACH DATABASE product");
+    db.exec(
+      `CREATE TABLE built_from (chunks INTEGER NOT NULL); INSERT INTO built_from VALUES (${chunks})`,
+    );
     db.close();
     renameSync(building, file);
   }
@@ -92,14 +113,14 @@ function baselineDb(workDir: string, dbPath: string): Database.Database {
 
 export async function searchBench(workDir: string): Promise<void> {
   console.log("\n## Lexical search: MCP `search` tool vs raw FTS5, ~100k chunks, limit 10");
-  const { root, dbPath } = await buildIndex(workDir);
+  const { root, dbPath, chunks } = await buildIndex(workDir);
   const { settings } = loadSettings({ cwd: root, env: {}, flags: { roots: [root] } });
   const ctx = await createServerContext({
     settings,
     log: createLogger({ level: "warn" }),
     watch: false,
   });
-  const raw = baselineDb(workDir, dbPath);
+  const raw = baselineDb(workDir, dbPath, chunks);
   const rawQuery = raw.prepare(
     "SELECT rowid, snippet(raw, 3, '', '', '…', 32) AS snippet FROM raw WHERE raw MATCH ? ORDER BY rank LIMIT 10",
   );
