@@ -8,14 +8,16 @@ import { join } from "node:path";
 import { pdfBench } from "./pdf-bench.js";
 import { scannerBench } from "./scanner-bench.js";
 import { scifactBench } from "./scifact-bench.js";
-import { serverBench } from "./server-bench.js";
+import { httpBench, serverBench } from "./server-bench.js";
 
 const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scanner: scannerBench,
   scifact: scifactBench,
   pdf: () => pdfBench(),
+  search: async (dir) => (await import("./search-bench.js")).searchBench(dir),
   server: serverBench,
   watcher: async (dir) => (await import("./watcher-bench.js")).watcherBench(dir),
+  http: httpBench,
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),

@@ -14,7 +14,9 @@ import { percentile } from "./metrics.js";
 import { readScifactQueries, writeScifactCorpus } from "./scifact.js";
 import { fmt } from "./timing.js";
 
-const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+/** DOCINDEX_BENCH_CLI: another build's dist/src/cli/main.js, to measure it under the same load. */
+const CLI =
+  process.env.DOCINDEX_BENCH_CLI ?? fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 const TOKEN = "bench-token-0123456789";
 
 export interface Server {
@@ -23,10 +25,27 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** DOCINDEX_BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops. */
+function profileFlags(): string[] {
+  const dir = process.env.DOCINDEX_BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+}
+
 export async function startServer(root: string, extra: string[] = []): Promise<Server> {
   const child = spawn(
     process.execPath,
-    [CLI, "serve", "--root", root, "--http", "127.0.0.1:0", "--token", TOKEN, ...extra],
+    [
+      ...profileFlags(),
+      CLI,
+      "serve",
+      "--root",
+      root,
+      "--http",
+      "127.0.0.1:0",
+      "--token",
+      TOKEN,
+      ...extra,
+    ],
     {
       env: { ...process.env, DOCINDEX_LOG_LEVEL: "warn" },
       stdio: ["ignore", "ignore", "pipe"],
@@ -155,7 +174,11 @@ export async function serverBench(workDir: string): Promise<void> {
   console.log(
     `p50 ${fmt(percentile(fresh, 50), 0)} ms, p99 ${fmt(percentile(fresh, 99), 0)} ms (target: p50 under 300 ms)`,
   );
+  await httpBench(workDir);
+}
 
+/** The HTTP load alone (`npm run bench -- http`). */
+export async function httpBench(workDir: string): Promise<void> {
   const root = join(workDir, "scifact");
   writeScifactCorpus(root);
   const queries = readScifactQueries().queries.map((q) => q.text);
@@ -172,13 +195,22 @@ export async function serverBench(workDir: string): Promise<void> {
     console.log("| sessions | calls | failed | calls/s | p50 ms | p99 ms | peak RSS MB |");
     console.log("|---:|---:|---:|---:|---:|---:|---:|");
     let peak = idle;
-    for (const sessions of [1, 10, 50]) {
-      const run = await loadTest(server, sessions, Math.ceil(600 / sessions), queries);
+    const rate = new Map<number, number>();
+    for (const [sessions, calls] of [
+      [1, 600],
+      [10, 60],
+      [50, 20],
+    ] as const) {
+      const run = await loadTest(server, sessions, calls, queries);
       peak = Math.max(peak, run.peakRss);
+      rate.set(sessions, run.calls / run.seconds);
       console.log(
         `| ${sessions} | ${run.calls} | ${run.failures} | ${fmt(run.calls / run.seconds, 0)} | ${fmt(percentile(run.latencies, 50), 1)} | ${fmt(percentile(run.latencies, 99), 1)} | ${fmt(run.peakRss, 0)} |`,
       );
     }
+    console.log(
+      `\nratio calls/s 10 sessions / 1 session: ${fmt(rate.get(10)! / rate.get(1)!, 2)}x (target: at least 1.7x and 100 calls/s; 50 x 20: p99 at most 250 ms, no failures)`,
+    );
     console.log(
       `\n## Memory: server RSS idle ${fmt(idle, 0)} MB, under load (peak) ${fmt(peak, 0)} MB`,
     );

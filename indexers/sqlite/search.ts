@@ -14,6 +14,8 @@ import { queryTerms } from "../text/query-terms.js";
 import { FTS_COLUMNS } from "./schema.js";
 import { makeSnippet } from "../text/snippet.js";
 import { toBlob } from "./vectors.js";
+import { lexicalTop } from "./lexical-top.js";
+import { cachedStatement } from "./statement-cache.js";
 
 export type FtsColumn = (typeof FTS_COLUMNS)[number];
 export type ColumnWeights = Record<FtsColumn, number>;
@@ -97,16 +99,23 @@ export function lexicalSearch(
   queryOptions: QueryOptions,
 ): SearchHit[] {
   const parsed = parseQuery(request.query, queryOptions);
-  if (parsed === undefined || searchLimit(request) === 0) return [];
-  const bm25 = `bm25(chunks_fts, ${FTS_COLUMNS.map(() => "?").join(", ")})`;
-  // MATERIALIZED keeps SQLite from flattening the FTS query into the outer one, where bm25()
-  // may not run (inside GROUP BY, for one).
-  const scored = `m AS MATERIALIZED (SELECT rowid AS id, ${bm25} AS score FROM chunks_fts WHERE chunks_fts MATCH ?)`;
-  const { sql, params } = rankedSql(scored, "c.id = m.id", request);
-  const rows = db
-    .prepare(sql)
-    .all(...FTS_COLUMNS.map((c) => weights[c]), parsed.match, ...params) as HitRow[];
-  return rows.map((row) => toHit(row, -row.score, parsed.terms, "lexical"));
+  const limit = searchLimit(request);
+  if (parsed === undefined || limit === 0) return [];
+  const columnWeights = FTS_COLUMNS.map((c) => weights[c]);
+  // One read transaction: ranking and the winners' rows come from the same snapshot.
+  const read = db.transaction(() => {
+    const top = lexicalTop(db, parsed.match, columnWeights, request, limit);
+    if (top.length === 0) return [];
+    // The winners' rows, read after ranking: texts are long, and only these are shown.
+    const rows = cachedStatement(
+      db,
+      `SELECT ${HIT_COLUMNS}, c.id FROM chunks c JOIN documents d ON d.id = c.doc_id
+         WHERE c.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(top.map((t) => t.id))) as (HitRow & { id: number })[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return top.map((t) => ({ row: byId.get(t.id)!, score: t.score }));
+  });
+  return read.deferred().map(({ row, score }) => toHit(row, -score, parsed.terms, "lexical"));
 }
 
 export function semanticSearch(

@@ -43,7 +43,7 @@ export const NO_EMBEDDER_REASON =
   "no embedder is configured (set embedder in mcp.json, DOCINDEX_EMBEDDER or --embedder)";
 
 export async function runSearchQuery(
-  store: Store,
+  store: Pick<Store, "search">,
   request: SearchQuery,
   vectors?: VectorSupport,
   fusion: FusionSettings = { rrfK: 20, candidates: 100 },

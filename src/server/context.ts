@@ -25,6 +25,11 @@ export interface ServerContext {
   /** Realpaths of the configured roots. */
   roots: string[];
   store: Store;
+  /**
+   * Where searches run: the store itself, or (HTTP, http.ts) reader threads over the SQLite
+   * file (search-readers.ts), so the event loop stays free for many sessions' JSON-RPC.
+   */
+  searcher: Pick<Store, "search">;
   jobs: IndexJobs;
   /** The admission rule of a root as its files say now: what may be indexed and read. */
   admission(root: string): Promise<Admission>;
@@ -150,6 +155,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     settings,
     roots,
     store,
+    searcher: store,
     jobs,
     admission,
     vectors,

@@ -16,6 +16,7 @@ import { describeError } from "../errors.js";
 import type { ServerContext } from "./context.js";
 import { createMcpServer, SERVER_VERSION } from "./create-server.js";
 import type { McpLogForwarder } from "./mcp-logging.js";
+import { searchReadersFor } from "./search-readers.js";
 
 export interface HttpOptions {
   host: string;
@@ -94,6 +95,9 @@ export async function startHttpServer(
   options: HttpOptions,
 ): Promise<RunningHttpServer> {
   const sessions = new Map<string, Session>();
+  // Many sessions at once: searches go to reader threads, the event loop keeps the transport.
+  const readers = searchReadersFor(ctx.store);
+  const sessionCtx: ServerContext = readers ? { ...ctx, searcher: readers } : ctx;
   const idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const log = ctx.log.child({ transport: "http" });
@@ -140,7 +144,7 @@ export async function startHttpServer(
         "no mcp-session-id header: the first request of a session must be initialize",
       );
     }
-    const server = createMcpServer(ctx);
+    const server = createMcpServer(sessionCtx);
     forwarder.attach(server);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -227,6 +231,7 @@ export async function startHttpServer(
     close: async () => {
       clearInterval(sweeper);
       await Promise.all([...sessions.keys()].map(closeSession));
+      await readers?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -197,7 +197,7 @@ export async function searchTool(ctx: ServerContext, args: SearchArgs) {
   for (const query of queries) {
     answers.push(
       await runSearchQuery(
-        ctx.store,
+        ctx.searcher,
         { query, limit: args.limit, mode: args.mode, filters, perDocument: args.perDocument },
         ctx.vectors,
         { rrfK: ctx.settings.rrfK, candidates: ctx.settings.hybridCandidates },
