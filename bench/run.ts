@@ -13,6 +13,7 @@ import { serverBench } from "./server-bench.js";
 const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scanner: scannerBench,
   scifact: scifactBench,
+  index: async (dir) => (await import("./index-bench.js")).indexBench(dir),
   pdf: () => pdfBench(),
   server: serverBench,
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),

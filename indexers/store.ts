@@ -146,12 +146,24 @@ export interface StoreStats {
   lastIndexedAt?: number;
 }
 
+/** One document's replacement, as upsertDocument takes it. */
+export interface DocumentWrite {
+  doc: DocumentRecord;
+  chunks: Chunk[];
+  text?: string;
+}
+
 export interface Store {
   /**
    * Replaces the document, all its chunks and its extracted text atomically: a search never
    * sees half of it. Skipped and failed documents are upserted too, with no chunks.
    */
   upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void>;
+  /**
+   * upsertDocument for many documents in one commit: each is still replaced whole, and a crash
+   * loses the whole batch or none of it. Optional: the pipeline upserts one by one without it.
+   */
+  upsertDocuments?(writes: DocumentWrite[]): Promise<void>;
   /** Records a new mtime for a document whose content hash did not change. */
   touchDocument(root: string, path: string, mtimeMs: number): Promise<void>;
   deleteDocuments(root: string, paths: string[]): Promise<number>;

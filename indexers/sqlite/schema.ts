@@ -8,6 +8,9 @@ import { StoreError } from "../store.js";
 /** FTS5 column order; bm25() weights are given in this order too. */
 export const FTS_COLUMNS = ["title", "heading", "path", "body"] as const;
 
+/** The FTS5 tokenizer; the indexing benchmark's raw baseline uses the same one. */
+export const FTS_TOKENIZER = "porter unicode61 remove_diacritics 2";
+
 const MIGRATIONS: string[] = [
   `
   CREATE TABLE documents (
@@ -73,7 +76,7 @@ const MIGRATIONS: string[] = [
     ${FTS_COLUMNS.join(", ")},
     content = '',
     contentless_delete = 1,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = '${FTS_TOKENIZER}'
   );
   `,
 ];

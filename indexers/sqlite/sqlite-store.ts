@@ -14,6 +14,7 @@ import {
   type DocumentPage,
   type DocumentRecord,
   type DocumentStatus,
+  type DocumentWrite,
   type Page,
   type SearchHit,
   type SearchRequest,
@@ -63,6 +64,7 @@ export class SqliteStore implements Store {
     (doc: DocumentRecord, chunks: Chunk[], text: string | undefined) => void
   >;
   private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
+  private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
 
   constructor(
     readonly db: Database.Database,
@@ -76,6 +78,11 @@ export class SqliteStore implements Store {
     this.vectors = new VectorTable(db);
     this.upsertTx = db.transaction(this.replace);
     this.deleteTx = db.transaction(this.remove);
+    // A commit costs about as much as writing a small document: batching them is most of the
+    // difference between a per-document transaction and a raw bulk insert.
+    this.upsertManyTx = db.transaction((writes: DocumentWrite[]) => {
+      for (const w of writes) this.replace(w.doc, w.chunks, w.text);
+    });
   }
 
   private readonly replace = (
@@ -151,6 +158,10 @@ export class SqliteStore implements Store {
 
   async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
     this.upsertTx.immediate(doc, chunks, text);
+  }
+
+  async upsertDocuments(writes: DocumentWrite[]): Promise<void> {
+    this.upsertManyTx.immediate(writes);
   }
 
   async touchDocument(root: string, docPath: string, mtimeMs: number): Promise<void> {
