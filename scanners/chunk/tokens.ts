@@ -45,8 +45,28 @@ function punctuationCost(run: string): number {
 }
 
 export function estimateTokens(text: string): number {
-  const ascii = asciiTokens(text);
-  if (ascii >= 0) return ascii;
+  let tokens = 0;
+  const n = text.length;
+  let i = 0;
+  // Pieces never span whitespace, so the text is estimated span by span between ASCII
+  // whitespace: the fast path for each all-ASCII span, the patterns only for the others.
+  while (i < n) {
+    while (i < n && isAsciiSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let j = i;
+    let ascii = true;
+    for (; j < n; j++) {
+      const code = text.charCodeAt(j);
+      if (code >= 128) ascii = false;
+      else if (CLASS[code] === C.Space) break;
+    }
+    tokens += ascii ? asciiSpanTokens(text, i, j) : patternTokens(text.slice(i, j));
+    i = j;
+  }
+  return tokens;
+}
+
+function patternTokens(text: string): number {
   let tokens = 0;
   for (const m of text.matchAll(PIECE)) {
     if (m[1] !== undefined) tokens += 1;
@@ -73,37 +93,28 @@ const CLASS = new Uint8Array(128).map((_, code): C => {
   return code === 95 ? C.Underscore : C.Mark;
 });
 
-/** The estimate of an all-ASCII text, or -1 at its first other character. */
-function asciiTokens(text: string): number {
+function isAsciiSpace(code: number): boolean {
+  return code < 128 && CLASS[code] === C.Space;
+}
+
+/** The estimate of text[start, end): ASCII, no whitespace. */
+function asciiSpanTokens(text: string, start: number, end: number): number {
   let tokens = 0;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
+  let i = start;
+  while (i < end) {
     const code = text.charCodeAt(i);
-    if (code >= 128) return -1;
-    const cls = CLASS[code]!;
-    if (cls === C.Space) {
-      i++;
-      continue;
-    }
     let j = i + 1;
-    if (cls === C.Mark) {
+    if (CLASS[code] === C.Mark) {
       let same = true;
-      for (; j < n; j++) {
+      for (; j < end; j++) {
         const next = text.charCodeAt(j);
-        if (next >= 128) return -1;
         if (CLASS[next] !== C.Mark) break;
         if (next !== code) same = false;
       }
       const length = j - i;
       tokens += length > 3 && same ? Math.ceil(length / 8) : Math.ceil(length / 2);
     } else {
-      for (; j < n; j++) {
-        const next = text.charCodeAt(j);
-        if (next >= 128) return -1;
-        const c = CLASS[next]!;
-        if (c === C.Space || c === C.Mark) break;
-      }
+      while (j < end && CLASS[text.charCodeAt(j)] !== C.Mark) j++;
       tokens += asciiWordCost(text, i, j);
     }
     i = j;
