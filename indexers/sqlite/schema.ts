@@ -79,6 +79,9 @@ const MIGRATIONS: string[] = [
     tokenize = '${FTS_TOKENIZER}'
   );
   `,
+  // gaps (JSON array): the text is stored as the gaps between its chunks (text-gaps.ts) and
+  // text holds ''. NULL: text holds the whole text, as every row of version 1 does.
+  `ALTER TABLE document_text ADD COLUMN gaps TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
