@@ -13,6 +13,7 @@ import { httpBench, serverBench } from "./server-bench.js";
 const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scanner: scannerBench,
   scifact: scifactBench,
+  index: async (dir) => (await import("./index-bench.js")).indexBench(dir),
   pdf: () => pdfBench(),
   search: async (dir) => (await import("./search-bench.js")).searchBench(dir),
   server: serverBench,

@@ -146,6 +146,13 @@ export interface StoreStats {
   lastIndexedAt?: number;
 }
 
+/** One document's replacement, as upsertDocument takes it. */
+export interface DocumentWrite {
+  doc: DocumentRecord;
+  chunks: Chunk[];
+  text?: string;
+}
+
 export interface Store {
   /**
    * Upserts worth keeping in flight at once, for a store that writes concurrent upserts in
@@ -157,6 +164,11 @@ export interface Store {
    * sees half of it. Skipped and failed documents are upserted too, with no chunks.
    */
   upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void>;
+  /**
+   * upsertDocument for many documents in one commit: each is still replaced whole, and a crash
+   * loses the whole batch or none of it. Optional: the pipeline upserts one by one without it.
+   */
+  upsertDocuments?(writes: DocumentWrite[]): Promise<void>;
   /** Records a new mtime for a document whose content hash did not change. */
   touchDocument(root: string, path: string, mtimeMs: number): Promise<void>;
   deleteDocuments(root: string, paths: string[]): Promise<number>;

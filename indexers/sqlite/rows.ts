@@ -32,6 +32,13 @@ export interface ChunkRow {
   content_hash: string;
 }
 
+export interface TextRow {
+  doc_id: number;
+  text: string;
+  /** JSON array of the gaps between chunks, when the text is stored that way. */
+  gaps: string | null;
+}
+
 export function toDocumentRecord(row: DocumentRow): DocumentRecord {
   const doc: DocumentRecord = {
     root: row.root,

@@ -8,6 +8,9 @@ import { StoreError } from "../store.js";
 /** FTS5 column order; bm25() weights are given in this order too. */
 export const FTS_COLUMNS = ["title", "heading", "path", "body"] as const;
 
+/** The FTS5 tokenizer; the indexing benchmark's raw baseline uses the same one. */
+export const FTS_TOKENIZER = "porter unicode61 remove_diacritics 2";
+
 const MIGRATIONS: string[] = [
   `
   CREATE TABLE documents (
@@ -73,9 +76,12 @@ const MIGRATIONS: string[] = [
     ${FTS_COLUMNS.join(", ")},
     content = '',
     contentless_delete = 1,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = '${FTS_TOKENIZER}'
   );
   `,
+  // gaps (JSON array): the text is stored as the gaps between its chunks (text-gaps.ts) and
+  // text holds ''. NULL: text holds the whole text, as every row of version 1 does.
+  `ALTER TABLE document_text ADD COLUMN gaps TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,7 @@ import {
   type DocumentPage,
   type DocumentRecord,
   type DocumentStatus,
+  type DocumentWrite,
   type Page,
   type SearchHit,
   type SearchRequest,
@@ -27,7 +28,14 @@ import {
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
-import { toChunk, toDocumentRecord, type ChunkRow, type DocumentRow } from "./rows.js";
+import {
+  toChunk,
+  toDocumentRecord,
+  type ChunkRow,
+  type DocumentRow,
+  type TextRow,
+} from "./rows.js";
+import { joinGaps, textGaps } from "./text-gaps.js";
 import { migrate } from "./schema.js";
 import { documentFrequency, lexicalSearch, semanticSearch, type ColumnWeights } from "./search.js";
 import { segmentForIndex } from "../text/segment.js";
@@ -63,6 +71,7 @@ export class SqliteStore implements Store {
     (doc: DocumentRecord, chunks: Chunk[], text: string | undefined) => void
   >;
   private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
+  private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
 
   constructor(
     readonly db: Database.Database,
@@ -76,6 +85,11 @@ export class SqliteStore implements Store {
     this.vectors = new VectorTable(db);
     this.upsertTx = db.transaction(this.replace);
     this.deleteTx = db.transaction(this.remove);
+    // A commit costs about as much as writing a small document: batching them is most of the
+    // difference between a per-document transaction and a raw bulk insert.
+    this.upsertManyTx = db.transaction((writes: DocumentWrite[]) => {
+      for (const w of writes) this.replace(w.doc, w.chunks, w.text);
+    });
   }
 
   private readonly replace = (
@@ -104,7 +118,11 @@ export class SqliteStore implements Store {
     s.deleteFts.run(id);
     s.deleteChunks.run(id);
     s.deleteText.run(id);
-    if (text !== undefined) s.insertText.run(id, text);
+    if (text !== undefined) {
+      const gaps = textGaps(text, chunks);
+      if (gaps === undefined) s.insertText.run(id, text, null);
+      else s.insertText.run(id, "", JSON.stringify(gaps));
+    }
     const title = segmentForIndex(doc.title ?? "");
     const docPath = segmentForIndex(doc.path);
     for (const chunk of chunks) {
@@ -153,6 +171,10 @@ export class SqliteStore implements Store {
     this.upsertTx.immediate(doc, chunks, text);
   }
 
+  async upsertDocuments(writes: DocumentWrite[]): Promise<void> {
+    this.upsertManyTx.immediate(writes);
+  }
+
   async touchDocument(root: string, docPath: string, mtimeMs: number): Promise<void> {
     this.statements.touch.run(mtimeMs, root, docPath);
   }
@@ -167,7 +189,14 @@ export class SqliteStore implements Store {
   }
 
   async getDocumentText(root: string, docPath: string): Promise<string | undefined> {
-    return this.statements.getText.get(root, docPath) as string | undefined;
+    // One read transaction: the gaps and the chunks they sit between come from the same commit.
+    return this.db.transaction(() => {
+      const row = this.statements.getText.get(root, docPath) as TextRow | undefined;
+      if (row === undefined) return undefined;
+      if (row.gaps === null) return row.text;
+      const chunkTexts = this.statements.chunkTexts.all(row.doc_id) as string[];
+      return joinGaps(JSON.parse(row.gaps) as string[], chunkTexts);
+    })();
   }
 
   async getChunks(root: string, docPath: string): Promise<Chunk[]> {

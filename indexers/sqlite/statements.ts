@@ -28,7 +28,7 @@ export function prepareStatements(db: Database.Database) {
     deleteChunks: db.prepare("DELETE FROM chunks WHERE doc_id = ?"),
     deleteText: db.prepare("DELETE FROM document_text WHERE doc_id = ?"),
     deleteDoc: db.prepare("DELETE FROM documents WHERE id = ?"),
-    insertText: db.prepare("INSERT INTO document_text (doc_id, text) VALUES (?, ?)"),
+    insertText: db.prepare("INSERT INTO document_text (doc_id, text, gaps) VALUES (?, ?, ?)"),
     insertChunk: db.prepare(`
       INSERT INTO chunks (doc_id, chunk_id, ordinal, text, heading_path, line_start, line_end, page, tokens,
         content_hash, embedded)
@@ -42,11 +42,10 @@ export function prepareStatements(db: Database.Database) {
     getDoc: db.prepare(
       `SELECT ${DOCUMENT_COLUMNS}, d.sections FROM documents d WHERE d.root = ? AND d.path = ?`,
     ),
-    getText: db
-      .prepare(
-        "SELECT t.text FROM document_text t JOIN documents d ON d.id = t.doc_id WHERE d.root = ? AND d.path = ?",
-      )
-      .pluck(),
+    getText: db.prepare(
+      "SELECT t.doc_id, t.text, t.gaps FROM document_text t JOIN documents d ON d.id = t.doc_id WHERE d.root = ? AND d.path = ?",
+    ),
+    chunkTexts: db.prepare("SELECT text FROM chunks WHERE doc_id = ? ORDER BY ordinal").pluck(),
     getChunks: db.prepare(`
       SELECT c.chunk_id, c.ordinal, c.text, c.heading_path, c.line_start, c.line_end, c.page, c.tokens, c.content_hash
       FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.root = ? AND d.path = ? ORDER BY c.ordinal`),

@@ -9,7 +9,8 @@ import type { CatalogEntry, Store } from "../../indexers/store.js";
 import type { Logger } from "../log.js";
 import { forEachConcurrent } from "./concurrency.js";
 import { hashSourceFile } from "./hash-file.js";
-import { indexFile, type FileParser } from "./index-file.js";
+import { DocumentWriter } from "./document-writer.js";
+import { prepareFile, type FileParser, type IndexFileResult } from "./index-file.js";
 
 export interface FileProblem {
   root: string;
@@ -74,6 +75,31 @@ function isRefusalRow(known: CatalogEntry): boolean {
   return known.status === "skipped" && known.sha256 === "";
 }
 
+function record(
+  file: SourceFile,
+  known: CatalogEntry | undefined,
+  result: IndexFileResult,
+  ctx: ApplyContext,
+  counters: RunCounters,
+): void {
+  if (known === undefined) counters.added++;
+  else counters.changed++;
+  counters[result.status]++;
+  counters.chunksWritten += result.chunks;
+  if (result.status === "indexed") return;
+  counters.problems.push({
+    root: ctx.root,
+    path: file.path,
+    status: result.status,
+    reason: result.reason ?? "",
+  });
+  ctx.log.debug("file not indexed", {
+    path: file.path,
+    status: result.status,
+    reason: result.reason,
+  });
+}
+
 export async function applyChanges(
   candidates: Candidate[],
   ctx: ApplyContext,
@@ -114,32 +140,30 @@ export async function applyChanges(
   work.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   let done = 0;
   ctx.onFileDone?.(0, work.length, "");
-  const indexContext = { store: ctx.store, parser: ctx.parser, chunkTokens: ctx.chunkTokens };
-  await forEachConcurrent(
-    work,
-    ctx.concurrency,
-    async ({ file, known }) => {
-      const result = await indexFile(file, indexContext);
-      if (known === undefined) counters.added++;
-      else counters.changed++;
-      counters[result.status]++;
-      counters.chunksWritten += result.chunks;
-      if (result.status !== "indexed") {
-        counters.problems.push({
-          root: ctx.root,
-          path: file.path,
-          status: result.status,
-          reason: result.reason ?? "",
+  const parseContext = { parser: ctx.parser, chunkTokens: ctx.chunkTokens };
+  const writer = new DocumentWriter(ctx.store);
+  const commits: Promise<void>[] = [];
+  let failure: unknown;
+  try {
+    await forEachConcurrent(
+      work,
+      ctx.concurrency,
+      async ({ file, known }) => {
+        if (failure !== undefined) throw failure;
+        const { result, write } = await prepareFile(file, parseContext);
+        // Counted once committed: a run that fails on a write reports only what it stored.
+        const committed = writer.write(write).then(() => {
+          record(file, known, result, ctx, counters);
+          ctx.onFileDone?.(++done, work.length, file.path);
         });
-        ctx.log.debug("file not indexed", {
-          path: file.path,
-          status: result.status,
-          reason: result.reason,
-        });
-      }
-      ctx.onFileDone?.(++done, work.length, file.path);
-    },
-    ctx.signal,
-  );
+        committed.catch((error: unknown) => (failure ??= error));
+        commits.push(committed);
+      },
+      ctx.signal,
+    );
+  } finally {
+    await writer.flush();
+  }
+  await Promise.all(commits);
   counters.problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -5,7 +5,7 @@
  */
 import type { Chunk, ParseOutcome, SourceFile } from "../../scanners/types.js";
 import { chunkDocument } from "../../scanners/chunk/index.js";
-import type { DocumentRecord, Store } from "../../indexers/store.js";
+import type { DocumentRecord, DocumentWrite, Store } from "../../indexers/store.js";
 import { describeError } from "../errors.js";
 import { hashSourceFile } from "./hash-file.js";
 
@@ -36,31 +36,35 @@ async function outcomeFor(file: SourceFile, parser: FileParser): Promise<ParseOu
   }
 }
 
-export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promise<IndexFileResult> {
+export interface PreparedFile {
+  result: IndexFileResult;
+  /** The row (and chunks) that record the result in the store. */
+  write: DocumentWrite;
+}
+
+/** Hashes, parses and chunks one file: everything but the write, which the caller may batch. */
+export async function prepareFile(
+  file: SourceFile,
+  ctx: Omit<IndexFileContext, "store">,
+): Promise<PreparedFile> {
   let sha256 = file.sha256;
   if (sha256 === undefined) {
     try {
       sha256 = await hashSourceFile(file);
     } catch (error) {
       // Vanished or unreadable between the walk and now: record why, keep going.
-      const reason = `unreadable: ${describeError(error)}`;
-      await ctx.store.upsertDocument(baseRecord(file, "", "failed", reason), []);
-      return { status: "failed", reason, chunks: 0 };
+      return notIndexed(baseRecord(file, "", "failed", `unreadable: ${describeError(error)}`));
     }
   }
   const outcome = await outcomeFor(file, ctx.parser);
-  if (!outcome.ok) {
-    await ctx.store.upsertDocument(baseRecord(file, sha256, outcome.status, outcome.reason), []);
-    return { status: outcome.status, reason: outcome.reason, chunks: 0 };
-  }
+  if (!outcome.ok) return notIndexed(baseRecord(file, sha256, outcome.status, outcome.reason));
   const { doc } = outcome;
   let chunks: Chunk[];
   try {
     chunks = chunkDocument(file.path, doc, { maxTokens: ctx.chunkTokens });
   } catch (error) {
     const reason = `chunking failed: ${describeError(error)}`;
-    await ctx.store.upsertDocument(baseRecord(file, sha256, "failed", reason), []);
-    return { status: "failed", reason, chunks: 0 };
+    return notIndexed(baseRecord(file, sha256, "failed", reason));
   }
   const record: DocumentRecord = {
     ...baseRecord(file, sha256, "indexed"),
@@ -70,8 +74,24 @@ export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promis
     sections: doc.sections,
     chunkCount: chunks.length,
   };
-  await ctx.store.upsertDocument(record, chunks, doc.text);
-  return { status: "indexed", chunks: chunks.length };
+  return {
+    result: { status: "indexed", chunks: chunks.length },
+    write: { doc: record, chunks, text: doc.text },
+  };
+}
+
+function notIndexed(record: DocumentRecord): PreparedFile {
+  const status = record.status;
+  return {
+    result: { status, reason: record.reason, chunks: 0 },
+    write: { doc: record, chunks: [] },
+  };
+}
+
+export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promise<IndexFileResult> {
+  const { result, write } = await prepareFile(file, ctx);
+  await ctx.store.upsertDocument(write.doc, write.chunks, write.text);
+  return result;
 }
 
 function baseRecord(

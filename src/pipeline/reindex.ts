@@ -54,7 +54,7 @@ export interface PipelineOptions {
   log: Logger;
   /** Re-parse every file, even unchanged ones. */
   full?: boolean;
-  /** How many files are parsed and written at once; defaults to twice the worker count. */
+  /** How many files are hashed, parsed and chunked at once; defaults to PARSES_PER_WORKER per worker. */
   concurrency?: number;
   onProgress?: (progress: ReindexProgress) => void;
   signal?: AbortSignal;
@@ -66,6 +66,13 @@ export interface ReindexOptions extends PipelineOptions {
   /** Defaults to settings.roots. */
   roots?: string[];
 }
+
+/**
+ * Small files parse in far less time than a message takes to reach a worker and come back, so a
+ * worker needs several files queued to stay busy; each waiting file costs one parsed document
+ * of memory.
+ */
+const PARSES_PER_WORKER = 8;
 
 /** Wraps a run's work with its id, logs and the summary every entry point reports. */
 export async function runWithSummary(
@@ -110,7 +117,10 @@ export function applyContext(
     chunkTokens: options.settings.chunkTokens,
     concurrency:
       options.concurrency ??
-      Math.max(effectiveWorkers(options.settings) * 2, options.store.writeConcurrency ?? 0),
+      Math.max(
+        effectiveWorkers(options.settings) * PARSES_PER_WORKER,
+        options.store.writeConcurrency ?? 0,
+      ),
     log,
     full: options.full,
     signal: options.signal,

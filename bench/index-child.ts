@@ -1,0 +1,86 @@
+/**
+ * One measurement of the `index` section in a fresh process, so that its peak RSS is its own:
+ *
+ *   node index-child.js raw <root> <list.json> <db>   the baseline: read every listed file, insert
+ *                                                     it into one FTS5 table, one transaction
+ *   node index-child.js docindex <root>               cold reindex, then an unchanged one
+ *
+ * Prints one JSON line on stdout.
+ */
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { loadSettings } from "../src/config/load.js";
+import { createLogger } from "../src/log.js";
+import { reindex } from "../src/pipeline/reindex.js";
+import { createParserPool, INDEX_DB_FILE, openStore } from "../src/pipeline/runtime.js";
+import { FTS_TOKENIZER } from "../indexers/sqlite/schema.js";
+import { timeMs } from "./timing.js";
+
+export interface ChildResult {
+  coldMs: number;
+  unchangedMs?: number;
+  dbBytes: number;
+  maxRssMb: number;
+  indexed?: number;
+}
+
+function fileBytes(path: string): number {
+  let total = 0;
+  for (const file of [path, `${path}-wal`]) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // No WAL once the last connection closed.
+    }
+  }
+  return total;
+}
+
+async function raw(root: string, listPath: string, dbPath: string): Promise<ChildResult> {
+  const paths = JSON.parse(readFileSync(listPath, "utf8")) as string[];
+  rmSync(dbPath, { force: true });
+  const coldMs = await timeMs(() => {
+    const db = new Database(dbPath);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.exec(`CREATE VIRTUAL TABLE docs USING fts5 (path, body, tokenize = '${FTS_TOKENIZER}')`);
+    const insert = db.prepare("INSERT INTO docs (path, body) VALUES (?, ?)");
+    db.transaction(() => {
+      for (const path of paths) insert.run(path, readFileSync(join(root, path), "utf8"));
+    })();
+    db.close();
+  });
+  return { coldMs, dbBytes: fileBytes(dbPath), maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function docindex(root: string): Promise<ChildResult> {
+  const { settings } = loadSettings({ cwd: root, env: {}, flags: { roots: [root] } });
+  rmSync(settings.indexDir, { recursive: true, force: true });
+  const log = createLogger({ level: "warn" });
+  const store = await openStore(settings, { create: true });
+  const pool = createParserPool(settings);
+  let indexed = 0;
+  let coldMs = 0;
+  let unchangedMs = 0;
+  try {
+    coldMs = await timeMs(async () => {
+      indexed = (await reindex({ settings, store, parser: pool, log })).indexed;
+    });
+    unchangedMs = await timeMs(() => reindex({ settings, store, parser: pool, log }));
+  } finally {
+    await pool.close();
+    await store.close();
+  }
+  return {
+    coldMs,
+    unchangedMs,
+    indexed,
+    dbBytes: fileBytes(join(settings.indexDir, INDEX_DB_FILE)),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+const [mode, root, ...rest] = process.argv.slice(2);
+const result = mode === "raw" ? await raw(root!, rest[0]!, rest[1]!) : await docindex(root!);
+process.stdout.write(`${JSON.stringify(result)}\n`);
