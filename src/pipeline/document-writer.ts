@@ -41,6 +41,10 @@ export class DocumentWriter {
 
   /** Resolves once the document is committed; rejects with the store's error. */
   write(write: DocumentWrite): Promise<void> {
+    // A store without a batch write (Elasticsearch) groups concurrent upserts itself: hand each
+    // document over at once, so that it sees them together and each fails or succeeds alone.
+    if (!this.store.upsertDocuments)
+      return this.store.upsertDocument(write.doc, write.chunks, write.text);
     const done = new Promise<void>((resolve, reject) => {
       this.pending.push({ write, resolve, reject });
     });
@@ -65,9 +69,7 @@ export class DocumentWriter {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const writes = batch.map((p) => p.write);
-      if (this.store.upsertDocuments) await this.store.upsertDocuments(writes);
-      else for (const w of writes) await this.store.upsertDocument(w.doc, w.chunks, w.text);
+      await this.store.upsertDocuments!(batch.map((p) => p.write));
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
