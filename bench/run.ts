@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every figure the issues ask for, with its baseline measured in the same run.
- * `npm run bench -- scanner` (or scifact, pdf) runs one section. Output is Markdown on stdout.
+ * `npm run bench -- scanner` (or scifact, pdf, startup) runs one section. Output is Markdown on stdout.
  */
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,8 @@ import { pdfBench } from "./pdf-bench.js";
 import { scannerBench } from "./scanner-bench.js";
 import { scifactBench } from "./scifact-bench.js";
 import { httpBench, serverBench } from "./server-bench.js";
+
+import { startupBench } from "./startup-bench.js";
 
 const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scanner: scannerBench,
@@ -19,6 +21,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   server: serverBench,
   watcher: async (dir) => (await import("./watcher-bench.js")).watcherBench(dir),
   http: httpBench,
+  startup: startupBench,
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),

@@ -15,20 +15,28 @@ export interface PdfAssetPaths {
 
 let cached: PdfAssetPaths | undefined;
 
-export function pdfAssetPaths(): PdfAssetPaths {
-  if (cached !== undefined) return cached;
+/** The folder of the pdfjs-dist that pdf-parse itself loads; undefined if it cannot be found. */
+export function pdfjsDistRoot(): string | undefined {
   try {
     const require = createRequire(import.meta.url);
     const fromPdfParse = createRequire(require.resolve("pdf-parse"));
-    const root = dirname(fromPdfParse.resolve("pdfjs-dist/package.json"));
-    // Node's pdf.js reads these with fs.readFile(url + name): plain paths, trailing separator.
-    cached = {
-      cMapUrl: join(root, "cmaps") + sep,
-      cMapPacked: true,
-      standardFontDataUrl: join(root, "standard_fonts") + sep,
-    };
+    return dirname(fromPdfParse.resolve("pdfjs-dist/package.json"));
   } catch {
-    cached = {};
+    return undefined;
   }
+}
+
+export function pdfAssetPaths(): PdfAssetPaths {
+  if (cached !== undefined) return cached;
+  const root = pdfjsDistRoot();
+  // Node's pdf.js reads these with fs.readFile(url + name): plain paths, trailing separator.
+  cached =
+    root === undefined
+      ? {}
+      : {
+          cMapUrl: join(root, "cmaps") + sep,
+          cMapPacked: true,
+          standardFontDataUrl: join(root, "standard_fonts") + sep,
+        };
   return cached;
 }

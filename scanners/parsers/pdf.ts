@@ -6,7 +6,7 @@
  * pdf.js logs through console.log/console.warn; verbosity is set to errors only, and the
  * parse worker also routes its stdout to stderr, since the server's stdout carries JSON-RPC.
  */
-import { PDFParse, VerbosityLevel } from "pdf-parse";
+import type { PDFParse as PdfParser } from "pdf-parse";
 import type { ParsedDocument, ParseOutcome, Section } from "../types.js";
 import { corrupt, indexed, REASONS, skipped } from "./outcome.js";
 import { pdfAssetPaths } from "./pdf-assets.js";
@@ -26,6 +26,9 @@ export async function parsePdf(
     undefined,
     ...new Set(passwords.filter((p) => p !== "")),
   ];
+  // Loaded with the first PDF: pdf.js is some 3 MB of script that a worker which only ever
+  // sees Markdown or code should not compile.
+  const { PDFParse, VerbosityLevel } = await import("./pdf-engine.js");
   for (const password of candidates) {
     // pdf.js may take ownership of (detach) the buffer it is given: each attempt gets a copy.
     const options = {
@@ -54,7 +57,7 @@ export async function parsePdf(
   return skipped(REASONS.encrypted);
 }
 
-async function extract(parser: PDFParse, neededPassword: boolean): Promise<ParseOutcome> {
+async function extract(parser: PdfParser, neededPassword: boolean): Promise<ParseOutcome> {
   const info = await parser.getInfo();
   const result = await parser.getText({ pageJoiner: "" });
   const forms = await formText(parser, info.total);
@@ -108,7 +111,7 @@ async function extract(parser: PDFParse, neededPassword: boolean): Promise<Parse
 }
 
 /** Form-field text, read from the document pdf-parse has loaded (a private field; guarded). */
-async function formText(parser: PDFParse, pageCount: number): Promise<string[]> {
+async function formText(parser: PdfParser, pageCount: number): Promise<string[]> {
   const doc = (parser as unknown as { doc?: PdfDocumentLike }).doc;
   if (typeof doc?.getPage !== "function") return [];
   try {

@@ -7,11 +7,6 @@
  */
 import { readFileSync } from "node:fs";
 import { isDocindexError, describeError } from "../errors.js";
-import { runExplain } from "./commands/explain.js";
-import { runInventory } from "./commands/inventory.js";
-import { runReindex } from "./commands/reindex.js";
-import { runSearch } from "./commands/search.js";
-import { runServe } from "./commands/serve.js";
 
 const HELP = `Usage: docindex <command> [options]
 
@@ -25,12 +20,17 @@ Commands:
 Run \`docindex <command> --help\` for a command's options.
 Options: -h, --help    show this help;  -v, --version    print the version`;
 
+/**
+ * Each command is imported only when it runs: between them they pull in the MCP SDK, the
+ * Elasticsearch client, the embedders and the PDF engine, and `--help` or a `search` on SQLite
+ * should not pay for loading what it never calls.
+ */
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  reindex: runReindex,
-  search: runSearch,
-  inventory: runInventory,
-  explain: runExplain,
-  serve: runServe,
+  reindex: async (argv) => (await import("./commands/reindex.js")).runReindex(argv),
+  search: async (argv) => (await import("./commands/search.js")).runSearch(argv),
+  inventory: async (argv) => (await import("./commands/inventory.js")).runInventory(argv),
+  explain: async (argv) => (await import("./commands/explain.js")).runExplain(argv),
+  serve: async (argv) => (await import("./commands/serve.js")).runServe(argv),
 };
 
 function version(): string {

@@ -5,7 +5,9 @@
  * Retry-After, a per-attempt timeout, a circuit breaker), the same for every provider and for
  * the chat model and Elasticsearch. See README.md for the numbers.
  */
-import OpenAI, { AzureOpenAI } from "openai";
+// Only types at load time: the SDK is some 150 modules, loaded with the first client (see
+// loadSdk), so that a command that never embeds (search without vectors) does not pay for it.
+import type OpenAI from "openai";
 import type { Logger } from "../log.js";
 import { createLogger } from "../log.js";
 import { estimateTokens } from "../../scanners/chunk/tokens.js";
@@ -16,12 +18,7 @@ import {
   type RetrySettings,
 } from "../../indexers/resilience/resilience.js";
 import { EmbedderError, l2Normalize, type Embedder, type EmbedOptions } from "./embedder.js";
-import {
-  classifyProviderFailure,
-  isRetryableStatus,
-  providerVerdict,
-  redact,
-} from "./provider-failure.js";
+import type * as ProviderFailures from "./provider-failure.js";
 import { Semaphore } from "./semaphore.js";
 import { planBatches, truncateToTokens } from "./token-budget.js";
 
@@ -100,7 +97,7 @@ export class OpenAIEmbedder implements Embedder {
       breaker: { ...DEFAULT_CIRCUIT, ...options.circuit },
       attemptTimeoutMs: this.timeoutMs,
       maxRetryAfterMs: this.maxRetryAfterMs,
-      classify: (error) => providerVerdict(error, isRetryableStatus),
+      classify: (error) => failures().providerVerdict(error, failures().isRetryableStatus),
       onRetry: ({ attempt, waitMs, error }) =>
         this.log.warn("embedding request failed; retrying", {
           attempt,
@@ -127,9 +124,13 @@ export class OpenAIEmbedder implements Embedder {
 
   assumeDimensions(dimensions: number): void {
     if (this.dims !== 0 || this.starting !== undefined) return;
-    this.client ??= this.createClient();
     this.dims = dimensions;
-    this.starting = Promise.resolve();
+    // A configuration error still surfaces from start(), as it did when this was synchronous.
+    this.starting = this.connect().catch((error: unknown) => {
+      this.dims = 0;
+      this.starting = undefined;
+      throw error;
+    });
   }
 
   start(): Promise<void> {
@@ -183,14 +184,19 @@ export class OpenAIEmbedder implements Embedder {
     this.starting = undefined;
   }
 
+  private async connect(): Promise<void> {
+    this.client ??= await this.createClient();
+  }
+
   private async probe(): Promise<void> {
-    this.client ??= this.createClient();
+    await this.connect();
     const [vector] = await this.request(["ping"], new AbortController().signal);
     this.dims = vector?.length ?? 0;
     this.log.info("embedder ready", { endpoint: this.endpoint, dimensions: this.dims });
   }
 
-  private createClient(): OpenAI {
+  private async createClient(): Promise<OpenAI> {
+    const { default: OpenAIClient, AzureOpenAI } = await loadSdk();
     // No SDK retries and no SDK timeout: the shared policy owns both, per attempt.
     const common = { apiKey: this.options.apiKey, maxRetries: 0 };
     try {
@@ -203,7 +209,7 @@ export class OpenAIEmbedder implements Embedder {
           ...(this.options.baseURL !== undefined ? { baseURL: this.options.baseURL } : {}),
         });
       }
-      return new OpenAI({
+      return new OpenAIClient({
         ...common,
         ...(this.options.baseURL !== undefined ? { baseURL: this.options.baseURL } : {}),
       });
@@ -224,7 +230,7 @@ export class OpenAIEmbedder implements Embedder {
 
   /** One HTTP request, retried per policy. */
   private async request(inputs: string[], signal: AbortSignal): Promise<Float32Array[]> {
-    const client = this.client ?? (this.client = this.createClient());
+    const client = this.client ?? (this.client = await this.createClient());
     let response: unknown;
     try {
       response = await this.policy.run(
@@ -281,8 +287,8 @@ export class OpenAIEmbedder implements Embedder {
         },
       );
     }
-    const failure = classifyProviderFailure(error);
-    const detail = redact(failure.detail, this.options.apiKey);
+    const failure = failures().classifyProviderFailure(error);
+    const detail = failures().redact(failure.detail, this.options.apiKey);
     switch (failure.kind) {
       case "timeout":
         return new EmbedderError("UNAVAILABLE", `${where} timed out`, { cause: error });
@@ -301,7 +307,7 @@ export class OpenAIEmbedder implements Embedder {
             { cause: error },
           );
         }
-        if (isRetryableStatus(status)) {
+        if (failures().isRetryableStatus(status)) {
           return new EmbedderError("UNAVAILABLE", `${where} answered ${status}: ${detail}`, {
             cause: error,
           });
@@ -371,8 +377,28 @@ export class OpenAIEmbedder implements Embedder {
   }
 
   private clean(error: unknown): string {
-    return redact(error instanceof Error ? error.message : String(error), this.options.apiKey);
+    return failures().redact(
+      error instanceof Error ? error.message : String(error),
+      this.options.apiKey,
+    );
   }
+}
+
+let loadedFailures: typeof ProviderFailures | undefined;
+
+/**
+ * The SDK and the failure sorting built on its error classes, together. Every path that sorts
+ * a failure runs after a client was made, so it finds them loaded.
+ */
+async function loadSdk(): Promise<typeof import("openai")> {
+  const [sdk, sorting] = await Promise.all([import("openai"), import("./provider-failure.js")]);
+  loadedFailures = sorting;
+  return sdk;
+}
+
+function failures(): typeof ProviderFailures {
+  if (loadedFailures === undefined) throw new Error("openai embedder: SDK used before loading");
+  return loadedFailures;
 }
 
 /** A float list, or base64 of little-endian float32 (what OpenAI sends for encoding_format "base64"). */

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { ParserPool } from "../../scanners/pool/parser-pool.js";
 import type { Store } from "../../indexers/store.js";
 import { openSqliteStore } from "../../indexers/sqlite/index.js";
-import { openElasticsearchStore } from "../../indexers/elasticsearch/index.js";
 import { StoreError } from "../../indexers/store.js";
 import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { DocindexError } from "../errors.js";
@@ -60,6 +59,8 @@ async function openElasticsearch(settings: Settings): Promise<Store> {
   }
   prepareIndexDir(settings.indexDir);
   try {
+    // Loaded only for this store: the Elasticsearch client is large, and SQLite runs never need it.
+    const { openElasticsearchStore } = await import("../../indexers/elasticsearch/index.js");
     return await openElasticsearchStore({
       node: settings.esUrl,
       apiKey: process.env.ELASTICSEARCH_API_KEY || undefined,

@@ -23,7 +23,7 @@ import { walkOptionsFor } from "../../pipeline/walk-options.js";
 import { confinePath } from "../../server/confine.js";
 import { parseCommandArgs } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
-import { assertFolders } from "./reindex.js";
+import { assertFolders } from "../folders.js";
 
 export const EXPLAIN_HELP = `Usage: docindex explain PATH... [options]
 

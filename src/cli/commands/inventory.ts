@@ -6,7 +6,7 @@ import { INDEX_DB_FILE, openStore } from "../../pipeline/runtime.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
-import { assertFolders } from "./reindex.js";
+import { assertFolders } from "../folders.js";
 
 export const INVENTORY_HELP = `Usage: docindex inventory [DIR] [options]
 

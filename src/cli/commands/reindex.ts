@@ -1,11 +1,9 @@
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { DocindexError } from "../../errors.js";
 import { createLogger, parseLogLevel } from "../../log.js";
 import { reindex, type ReindexSummary } from "../../pipeline/reindex.js";
 import { createParserPool, openStore } from "../../pipeline/runtime.js";
 import { VectorIndexer } from "../../pipeline/vectors.js";
 import { parseCommandArgs } from "../args.js";
+import { assertFolders } from "../folders.js";
 import { createProgressBar } from "../progress.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 
@@ -22,16 +20,6 @@ Options:
   -h, --help                show this help
 
 ${SETTINGS_HELP}`;
-
-export function assertFolders(command: string, dirs: string[]): void {
-  for (const dir of dirs) {
-    const abs = resolve(dir);
-    if (!existsSync(abs))
-      throw new DocindexError("NOT_FOUND", `docindex ${command}: folder not found: ${dir}`);
-    if (!statSync(abs).isDirectory())
-      throw new DocindexError("USAGE", `docindex ${command}: not a folder: ${dir}`);
-  }
-}
 
 function formatSummary(summary: ReindexSummary): string {
   const seconds = (summary.durationMs / 1000).toFixed(1);

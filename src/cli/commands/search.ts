@@ -1,9 +1,10 @@
 import type { FileKind } from "../../../scanners/types.js";
 import { FILE_KINDS } from "../../../scanners/types.js";
-import type { SearchFilters, SearchMode } from "../../../indexers/store.js";
+import type { SearchFilters, SearchMode, Store } from "../../../indexers/store.js";
+import type { Settings } from "../../config/schema.js";
 import { DocindexError } from "../../errors.js";
 import { openStore } from "../../pipeline/runtime.js";
-import { VectorIndexer } from "../../pipeline/vectors.js";
+import type { VectorIndexer } from "../../pipeline/vectors.js";
 import { createLogger, parseLogLevel } from "../../log.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { formatResultsText } from "../../search/format.js";
@@ -87,11 +88,7 @@ export async function runSearch(argv: string[]): Promise<number> {
   if (since !== undefined) filters.modifiedSinceMs = parseSince(since, "docindex search: --since");
 
   const store = await openStore(settings, { create: false });
-  const vectors = VectorIndexer.create(
-    settings,
-    store,
-    createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") }),
-  );
+  const vectors = await vectorsFor(settings, store);
   try {
     const answer = await runSearchQuery(
       store,
@@ -107,7 +104,22 @@ export async function runSearch(argv: string[]): Promise<number> {
     process.stdout.write(output + "\n");
     return 0;
   } finally {
-    await vectors.close();
+    await vectors?.close();
     await store.close();
   }
+}
+
+/**
+ * Without an embedder there is nothing to embed a query with: search answers lexically, with the
+ * same notice run-search gives for a missing VectorIndexer, and the embedders, their SDKs and the
+ * retry machinery (cockatiel) are not loaded at all.
+ */
+async function vectorsFor(settings: Settings, store: Store): Promise<VectorIndexer | undefined> {
+  if (settings.embedder === "none") return undefined;
+  const { VectorIndexer } = await import("../../pipeline/vectors.js");
+  return VectorIndexer.create(
+    settings,
+    store,
+    createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") }),
+  );
 }

@@ -7,7 +7,7 @@ import { startHttpServer } from "../../server/http.js";
 import { McpLogForwarder } from "../../server/mcp-logging.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
-import { assertFolders } from "./reindex.js";
+import { assertFolders } from "../folders.js";
 
 export const SERVE_HELP = `Usage: docindex serve [--root DIR]... [options]
 
