@@ -43,24 +43,48 @@ describe("DocumentWriter", () => {
     await store.close();
   });
 
-  it("rejects every write of a batch the store refused, and upserts one by one without a batch method", async () => {
+  it("rejects every write of a batch the store refused", async () => {
+    const refusing = {
+      upsertDocuments: async () => {
+        throw new Error("disk full");
+      },
+    } as unknown as Store;
+    const writer = new DocumentWriter(refusing, {
+      maxDocuments: 10,
+      maxChars: 1e9,
+      maxDelayMs: 60_000,
+    });
+    const first = writer.write(writeOf("a.md", "gamma"));
+    const second = writer.write(writeOf("b.md", "delta"));
+    void writer.flush();
+    await expect(first).rejects.toThrow("disk full");
+    await expect(second).rejects.toThrow("disk full");
+  });
+
+  it("hands each document straight to a store without a batch method, where each fails alone", async () => {
     const written: string[] = [];
-    const failing = {
+    const inFlight: number[] = [];
+    let running = 0;
+    const single = {
       upsertDocument: async (doc: DocumentWrite["doc"]) => {
+        inFlight.push(++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
         if (doc.path === "bad.md") throw new Error("disk full");
         written.push(doc.path);
       },
     } as unknown as Store;
-    const writer = new DocumentWriter(failing, {
+    const writer = new DocumentWriter(single, {
       maxDocuments: 10,
       maxChars: 1e9,
       maxDelayMs: 60_000,
     });
     const good = writer.write(writeOf("good.md", "gamma"));
     const bad = writer.write(writeOf("bad.md", "delta"));
-    await writer.flush();
-    await expect(good).rejects.toThrow("disk full");
+    await expect(good).resolves.toBeUndefined();
     await expect(bad).rejects.toThrow("disk full");
     expect(written).toEqual(["good.md"]);
+    // Both were in the store at once: a store that groups concurrent upserts sees them together.
+    expect(Math.max(...inFlight)).toBe(2);
   });
 });
