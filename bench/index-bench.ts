@@ -18,7 +18,8 @@ const ROUNDS = Number(process.env.DOCINDEX_BENCH_ROUNDS ?? 3);
 const CHILD = fileURLToPath(new URL("./index-child.js", import.meta.url));
 const MB = 1024 * 1024;
 
-function child(args: string[]): ChildResult {
+/** Runs one measurement of index-child.ts in a fresh process (the scale section uses it too). */
+export function child(args: string[]): ChildResult {
   const out = execFileSync(process.execPath, [CHILD, ...args], {
     encoding: "utf8",
     maxBuffer: 64 * MB,

@@ -8,23 +8,20 @@
  *   catalogue;
  * - search: the raw FTS5 query (`MATCH … ORDER BY rank LIMIT 10` with `snippet()`) on that raw
  *   table, against docindex's store search at limit 10, one result per document;
- * - memory: docindex runs as a child process (the built CLI), whose peak RSS includes its
- *   parser worker threads; the raw load's peak is the bench process's own growth.
+ * - memory: both loads run in fresh processes (index-child.ts, shared with the `index`
+ *   section), so each peak RSS is its own, docindex's with its parser worker threads.
  *
  * `DOCINDEX_SCALE_SIZES=5000,50000` picks the sizes (default 5000,50000,200000).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../indexers/sqlite/index.js";
+import { child } from "./index-bench.js";
 import { percentile } from "./metrics.js";
 import { buildScaleTree, type ScaleTree } from "./scale-tree.js";
 import { fmt, timeMs } from "./timing.js";
 
-const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-const TOKENIZER = "porter unicode61 remove_diacritics 2";
 const QUERY_WORDS = [
   "memory allocation",
   "error handling callback",
@@ -95,35 +92,24 @@ function ftsQuery(text: string): string {
     .join(" OR ");
 }
 
-function rawBaseline(tree: ScaleTree, dbPath: string): ScaleRow["raw"] {
-  rmSync(dbPath, { force: true });
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const seconds =
-    timeSync(() => {
-      const db = new Database(dbPath);
-      db.pragma("journal_mode = WAL");
-      db.exec(`CREATE VIRTUAL TABLE fts USING fts5(path, body, tokenize = '${TOKENIZER}')`);
-      const insert = db.prepare("INSERT INTO fts (path, body) VALUES (?, ?)");
-      const files = listTreeFiles(tree.root);
-      db.transaction(() => {
-        for (const [i, path] of files.entries()) {
-          insert.run(path, readFileSync(path, "utf8"));
-          if (i % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-        }
-      })();
-      db.close();
-    }) / 1000;
+/** The raw FTS5 load (index-child.ts, a fresh process), then the raw query on its table. */
+function rawBaseline(tree: ScaleTree, dbPath: string, workDir: string): ScaleRow["raw"] {
+  const list = join(workDir, `scale-${tree.files}-files.json`);
+  writeFileSync(
+    list,
+    JSON.stringify(listTreeFiles(tree.root).map((path) => relative(tree.root, path))),
+  );
+  const load = child(["raw", tree.root, list, dbPath]);
   const db = new Database(dbPath, { readonly: true });
   const search = db.prepare(
-    "SELECT path, snippet(fts, 1, '', '', '…', 16) AS snippet FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10",
+    "SELECT path, snippet(docs, 1, '', '', '…', 16) AS snippet FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
   );
   const latencies = repeatQueries((query) => search.all(ftsQuery(query)));
   db.close();
   return {
-    seconds,
-    dbMb: statSync(dbPath).size / 1024 / 1024,
-    rssMb: (peak - before) / 1024 / 1024,
+    seconds: load.coldMs / 1000,
+    dbMb: load.dbBytes / 1024 / 1024,
+    rssMb: load.maxRssMb,
     searchP50: percentile(latencies, 50),
     searchP99: percentile(latencies, 99),
   };
@@ -145,61 +131,29 @@ function repeatQueries(run: (query: string) => unknown): number[] {
   return latencies.sort((a, b) => a - b);
 }
 
-/** Runs the built CLI in a child process and reads its peak RSS (threads included) at exit. */
-function runCliMeasured(
-  args: string[],
-  workDir: string,
-): { ms: number; peakRssMb: number; stdout: string } {
-  const wrapper = join(workDir, "peak-rss.mjs");
-  writeFileSync(
-    wrapper,
-    "process.on('exit', () => process.stderr.write(`\\nbench-maxrss-kb=${process.resourceUsage().maxRSS}\\n`));\n" +
-      `process.argv.splice(1, 1);\nawait import(${JSON.stringify(CLI)});\n`,
-  );
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [wrapper, wrapper, ...args], {
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, DOCINDEX_LOG_LEVEL: "warn" },
-  });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`docindex ${args.join(" ")} failed: ${result.stderr}`);
-  const kb = Number(/bench-maxrss-kb=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
-  return { ms, peakRssMb: kb / 1024, stdout: result.stdout };
-}
-
-async function docindexRun(
-  tree: ScaleTree,
-  indexDir: string,
-  workDir: string,
-): Promise<ScaleRow["docindex"]> {
+/** docindex's cold and unchanged reindex (index-child.ts), then the store's search. */
+async function docindexRun(tree: ScaleTree): Promise<ScaleRow["docindex"]> {
+  const indexDir = join(tree.root, ".docindex");
   rmSync(indexDir, { recursive: true, force: true });
-  const args = ["reindex", tree.root, "--index", indexDir, "--json"];
-  const cold = runCliMeasured(args, workDir);
-  const unchanged = runCliMeasured(args, workDir);
+  const run = child(["docindex", tree.root]);
   const store = await openSqliteStore(join(indexDir, "index.db"), { readonly: true });
+  const search = (query: string) =>
+    store.search({ query, limit: 10, mode: "lexical", onePerDocument: true });
   const latencies: number[] = [];
   try {
-    for (const query of QUERY_WORDS)
-      await store.search({ query, limit: 10, mode: "lexical", onePerDocument: true });
+    for (const query of QUERY_WORDS) await search(query);
     for (let round = 0; round < 3; round++) {
-      for (const query of QUERY_WORDS) {
-        latencies.push(
-          await timeMs(() =>
-            store.search({ query, limit: 10, mode: "lexical", onePerDocument: true }),
-          ),
-        );
-      }
+      for (const query of QUERY_WORDS) latencies.push(await timeMs(() => search(query)));
     }
   } finally {
     await store.close();
   }
   latencies.sort((a, b) => a - b);
   return {
-    coldSeconds: cold.ms / 1000,
-    unchangedSeconds: unchanged.ms / 1000,
+    coldSeconds: run.coldMs / 1000,
+    unchangedSeconds: (run.unchangedMs ?? NaN) / 1000,
     indexMb: folderMb(indexDir),
-    peakRssMb: cold.peakRssMb,
+    peakRssMb: run.maxRssMb,
     searchP50: percentile(latencies, 50),
     searchP99: percentile(latencies, 99),
   };
@@ -220,8 +174,8 @@ export async function scaleBench(workDir: string): Promise<ScaleRow[]> {
     console.error(
       `scale: tree of ${tree.files} files (${fmt(tree.bytes / 1024 / 1024)} MB): ${tree.made}`,
     );
-    const raw = rawBaseline(tree, join(workDir, `scale-${size}-raw.db`));
-    const docindex = await docindexRun(tree, join(workDir, `scale-${size}-index`), workDir);
+    const raw = rawBaseline(tree, join(workDir, `scale-${size}-raw.db`), workDir);
+    const docindex = await docindexRun(tree);
     rows.push({ tree, raw, docindex });
   }
   console.log(
