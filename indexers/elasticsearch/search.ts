@@ -119,7 +119,7 @@ export async function runSearch(
     : undefined;
   const client = ctx.conn.client;
 
-  return ctx.conn.attempt("search", async () => {
+  const once = async (): Promise<SearchHit[]> => {
     const lease = await ctx.pits.lease(ctx.index, ctx.needed, ctx.covered);
     let failed = true;
     try {
@@ -159,7 +159,27 @@ export async function runSearch(
     } finally {
       await lease.release(failed);
     }
+  };
+  return ctx.conn.attempt("search", async () => {
+    try {
+      return await once();
+    } catch (error) {
+      // A shared PIT outlives the index it was opened on when a rebuild swaps the alias and
+      // deletes the old index (here or in another process): the failed search dropped it, and
+      // one more try opens a PIT on what the alias names now.
+      if (!isStalePit(error)) throw error;
+      return once();
+    }
   });
+}
+
+function isStalePit(error: unknown): boolean {
+  const type = (error as { body?: { error?: { type?: string; root_cause?: { type?: string }[] } } })
+    ?.body?.error;
+  const types = [type?.type, ...(type?.root_cause ?? []).map((cause) => cause.type)];
+  return types.some(
+    (t) => t === "index_not_found_exception" || t === "search_context_missing_exception",
+  );
 }
 
 async function readRecords(

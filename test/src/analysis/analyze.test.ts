@@ -46,7 +46,7 @@ describe("one document", () => {
   it("finds its distinctive terms, its copy, its near copy and the files it shares words with", async () => {
     // The full record, sections included, as the analyze tool reads it.
     const record = await tree.store.getDocument(tree.root, "otters.md");
-    const analysis = await analyzeDocument(tree.store, [tree.root], record!);
+    const analysis = await analyzeDocument(tree.store, [tree.root], record!, { rrfK: 20 });
     const terms = analysis.keyTerms.map((t) => t.term);
     expect(terms).not.toContain("the");
     // Three uses in a file, and in 3 of the 6 documents: the most distinctive term here.

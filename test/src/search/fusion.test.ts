@@ -100,7 +100,7 @@ describe("one rank fusion for every caller", () => {
   });
 
   it("fuses several queries with the configured rrfK", async () => {
-    const args = { queries: ["quokka viewing deck", "ferry timetable"], mode: "lexical" } as const;
+    const args = { queries: ["quokka viewing deck", "ferry timetable"], mode: "lexical" as const };
     for (const k of [1, 500]) {
       const results = await search(withK(k), args);
       // pier.md is found by both queries, within the first three of each.

@@ -162,7 +162,7 @@ describe("MCP over Streamable HTTP", () => {
     const before = (await health()).sessions;
     const client = await connectHttp(server.url, TOKEN);
     expect((await health()).sessions).toBe(before + 1);
-    const transport = client.transport as { terminateSession(): Promise<void> };
+    const transport = client.transport as unknown as { terminateSession(): Promise<void> };
     // A call in flight when the client goes away.
     const pending = callTool(client, "reindex", { full: true, wait: true }).catch(() => "aborted");
     await new Promise((resolve) => setTimeout(resolve, 50));

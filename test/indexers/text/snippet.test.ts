@@ -3,7 +3,7 @@
  * most of the query's words meet, cut at word boundaries, marked with … where text was left out.
  */
 import { describe, expect, it } from "vitest";
-import { makeSnippet } from "../../../indexers/sqlite/snippet.js";
+import { makeSnippet } from "../../../indexers/text/snippet.js";
 
 const filler = (word: string, n: number) => Array.from({ length: n }, () => word).join(" ");
 
