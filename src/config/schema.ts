@@ -80,6 +80,12 @@ export const settingsSchema = z
     esCaCert: z.string().min(1).optional(),
     /** How soon index work deferred because the store was unreachable is tried again (server). */
     storeRetrySec: z.number().min(1).max(86_400),
+    /**
+     * The file watcher: chokidar (default), or @parcel/watcher, which holds a 50,000-file tree in
+     * a few tens of MB where chokidar needs hundreds, but whose rebuilds after .gitignore edits
+     * still lose events now and then under load (bench/README.md, watcher).
+     */
+    watcher: z.enum(["chokidar", "parcel"]),
     esUsername: z.string().min(1).optional(),
   })
   .strict();
@@ -118,6 +124,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   esIndexPrefix: "docindex",
   esShards: 1,
   storeRetrySec: 10,
+  watcher: "chokidar",
 };
 
 /** The environment variable for each setting (in .env or the process environment). */
@@ -157,6 +164,7 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   esReplicas: "DOCINDEX_ES_REPLICAS",
   esCaCert: "ELASTICSEARCH_CA_CERT",
   storeRetrySec: "DOCINDEX_STORE_RETRY_SEC",
+  watcher: "DOCINDEX_WATCHER",
   esUsername: "ELASTICSEARCH_USERNAME",
 };
 

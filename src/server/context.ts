@@ -124,7 +124,14 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
 
   let watcher: WorkspaceWatcher | undefined;
   if (options.watch) {
-    watcher = new WorkspaceWatcher({ roots, jobs, admission, log, ...options.watcher });
+    watcher = new WorkspaceWatcher({
+      roots,
+      jobs,
+      admission,
+      log,
+      backend: settings.watcher,
+      ...options.watcher,
+    });
     // Watching starts in the background: tools answer while chokidar reads the tree.
     void watcher.start().catch((error: unknown) => {
       void watcher?.onWatchError(roots[0]!, error as Error, false);

@@ -49,6 +49,8 @@ export interface WatcherOptions {
   rescanIntervalMs?: number;
   /** Poll interval of the polling fallback. */
   pollIntervalMs?: number;
+  /** The native watch: chokidar, or @parcel/watcher where it is installed (the `watcher` setting). */
+  backend?: "chokidar" | "parcel";
 }
 
 interface PendingBatch {
@@ -76,6 +78,7 @@ export class WorkspaceWatcher {
       maxWaitMs: 1000,
       rescanIntervalMs: 60_000,
       pollIntervalMs: 1000,
+      backend: "chokidar",
       ...options,
     };
     this.state = { mode: "starting", roots: options.roots, events: 0, batches: 0 };
@@ -134,7 +137,8 @@ export class WorkspaceWatcher {
       stale: () => this.rewatchLater(root),
     };
     const options = { root, admission, sink, polling, pollIntervalMs: this.options.pollIntervalMs };
-    const parcel = polling ? undefined : await loadParcelWatcher();
+    const parcel =
+      polling || this.options.backend !== "parcel" ? undefined : await loadParcelWatcher();
     const watch = parcel ? await parcelWatch(parcel, options) : await chokidarWatch(options);
     this.watchers.set(root, watch);
     this.options.log.debug("watching", {
