@@ -7,9 +7,8 @@
  * docindex indexes: the raw baseline reads the same list.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, extname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { datasetPath } from "../test/helpers/datasets.js";
+import { dirname, extname, join, relative } from "node:path";
+import { datasetPath, repositoryRoot } from "../test/helpers/datasets.js";
 import { writeScifactCorpus } from "./scifact.js";
 
 const TEXT_EXTENSIONS = new Set([
@@ -38,11 +37,6 @@ export interface TreeFile {
   /** Relative to the tree root, "/"-separated. */
   path: string;
   bytes: number;
-}
-
-function repositoryRoot(): string {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  return resolve(here, here.includes("/dist/bench/") ? "../.." : "..");
 }
 
 function* textFiles(dir: string): Generator<string> {

@@ -20,7 +20,7 @@ import { openSqliteStore } from "../indexers/sqlite/index.js";
 import { child } from "./index-bench.js";
 import { percentile } from "./metrics.js";
 import { buildScaleTree, type ScaleTree } from "./scale-tree.js";
-import { fmt, timeMs } from "./timing.js";
+import { fmt, timeMs, timeMsSync } from "./timing.js";
 
 const QUERY_WORDS = [
   "memory allocation",
@@ -115,18 +115,12 @@ function rawBaseline(tree: ScaleTree, dbPath: string, workDir: string): ScaleRow
   };
 }
 
-function timeSync(work: () => void): number {
-  const start = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
 /** Each query three times after one warm-up round; latencies sorted ascending. */
 function repeatQueries(run: (query: string) => unknown): number[] {
   for (const query of QUERY_WORDS) run(query);
   const latencies: number[] = [];
   for (let round = 0; round < 3; round++) {
-    for (const query of QUERY_WORDS) latencies.push(timeSync(() => run(query)));
+    for (const query of QUERY_WORDS) latencies.push(timeMsSync(() => run(query)));
   }
   return latencies.sort((a, b) => a - b);
 }

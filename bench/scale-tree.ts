@@ -16,9 +16,8 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, extname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { datasetAvailable, datasetPath } from "../test/helpers/datasets.js";
+import { dirname, extname, join, relative } from "node:path";
+import { datasetAvailable, datasetPath, repositoryRoot } from "../test/helpers/datasets.js";
 import { writeScifactCorpus } from "./scifact.js";
 
 /** The kinds of files taken from node_modules: text a user would want searchable. */
@@ -50,11 +49,6 @@ interface PoolFile {
   /** Where it goes inside one copy. */
   rel: string;
   bytes: number;
-}
-
-function repositoryRoot(): string {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  return resolve(here, here.includes("/dist/") ? "../.." : "..");
 }
 
 function listFiles(dir: string, accept: (path: string, bytes: number) => boolean): PoolFile[] {
@@ -128,7 +122,10 @@ function plan(pool: { files: PoolFile[] }[], files: number): { file: PoolFile; c
     pool.forEach((group, g) => {
       if (cursors[g]! >= group.files.length) return;
       const lag = ((i + 1) * group.files.length) / total - cursors[g]!;
-      if (lag > bestLag) ((bestLag = lag), (best = g));
+      if (lag > bestLag) {
+        bestLag = lag;
+        best = g;
+      }
     });
     order.push(pool[best]!.files[cursors[best]!]!);
     cursors[best]!++;

@@ -21,6 +21,7 @@ import { createParserPool, INDEX_DB_FILE, openStore } from "../src/pipeline/runt
 import { createServerContext } from "../src/server/context.js";
 import { createMcpServer } from "../src/server/create-server.js";
 import { parseQuery } from "../indexers/sqlite/query.js";
+import { FTS_TOKENIZER } from "../indexers/sqlite/schema.js";
 import { percentile } from "./metrics.js";
 import { readScifactQueries, writeScifactCorpus } from "./scifact.js";
 import { fmt } from "./timing.js";
@@ -96,7 +97,7 @@ function baselineDb(workDir: string, dbPath: string, chunks: number): Database.D
     const db = new Database(building);
     db.exec(`ATTACH DATABASE '${dbPath.replaceAll("'", "''")}' AS product`);
     db.exec(`CREATE VIRTUAL TABLE raw USING fts5 (title, heading, path, body,
-      tokenize = 'porter unicode61 remove_diacritics 2')`);
+      tokenize = '${FTS_TOKENIZER}')`);
     db.exec(`INSERT INTO raw (rowid, title, heading, path, body)
       SELECT c.id, coalesce(d.title, ''), c.heading_path, d.path, c.text
       FROM product.chunks c JOIN product.documents d ON d.id = c.doc_id`);

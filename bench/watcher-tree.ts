@@ -15,10 +15,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { datasetPath } from "../test/helpers/datasets.js";
+import { datasetPath, repositoryRoot } from "../test/helpers/datasets.js";
 
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const REPO = repositoryRoot();
 const TEXT = /\.(md|txt|ts|js|mjs|cjs|json|html|css|yml|yaml)$/i;
 /** Larger files add indexing time, not watcher load: the bench is about file counts. */
 const MAX_BYTES = 32 * 1024;

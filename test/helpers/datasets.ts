@@ -13,7 +13,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root: this file sits in test/helpers (or dist/test/helpers once compiled). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
   const up = here.includes("/dist/test/") ? "../../.." : "../..";
   return resolve(here, up);
@@ -21,7 +21,8 @@ function repositoryRoot(): string {
 
 export function datasetsRoot(): string {
   const configured = process.env.DOCINDEX_DATASETS?.trim();
-  if (configured) return isAbsolute(configured) ? configured : resolve(repositoryRoot(), configured);
+  if (configured)
+    return isAbsolute(configured) ? configured : resolve(repositoryRoot(), configured);
   return resolve(repositoryRoot(), "..", "shared", "datasets");
 }
 
@@ -44,7 +45,8 @@ export function datasetAvailable(sub: string): boolean {
   const dir = datasetPath(sub);
   if (existsSync(dir)) return true;
   const line = `dataset missing: ${dir} (set DOCINDEX_DATASETS to the folder that holds ${sub})`;
-  if (datasetsRequired()) throw new Error(`${line}; DOCINDEX_REQUIRE_DATASETS=1 makes this an error`);
+  if (datasetsRequired())
+    throw new Error(`${line}; DOCINDEX_REQUIRE_DATASETS=1 makes this an error`);
   if (!reported.has(dir)) {
     reported.add(dir);
     process.stderr.write(`skipping: ${line}\n`);
