@@ -294,4 +294,19 @@ describe("chunkDocument: edge cases", () => {
     expect(chunks.length).toBeGreaterThan(500);
     expect(Math.max(...chunks.map((c) => c.tokens))).toBeLessThanOrEqual(400);
   });
+
+  it("cuts a minified line with no whitespace into pieces that tile it, each within budget", () => {
+    // A bundle's single line: every level above hardSplit sees one unit, so hardSplit does it all.
+    const unit = "(function(a,b){a.x+=b.y})(c,d);x=[1,2,3].map(fn);";
+    const line = unit.repeat(4000);
+    const chunks = chunkDocument("bundle.min.js", plain(line), { maxTokens: 200 });
+    expect(chunks.map((c) => c.text).join("")).toBe(line);
+    for (const c of chunks) {
+      expect(c.lineStart).toBe(1);
+      expect(c.tokens).toBeLessThanOrEqual(200);
+    }
+    // Pieces are nearly full: no more than a tenth above the fewest the budget allows.
+    const fewest = Math.ceil(estimateTokens(line) / 200);
+    expect(chunks.length).toBeLessThanOrEqual(Math.ceil(fewest * 1.1));
+  });
 });
