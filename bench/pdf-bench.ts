@@ -1,10 +1,13 @@
 /**
- * PDF text extraction through docindex's parser pool, next to poppler's pdftotext on the same
- * real-world files, in the same run.
+ * PDF text extraction through docindex's parser pool, with the default engine (auto: pdftotext
+ * when installed) and with the pdf-parse fallback, next to poppler's pdftotext run serially on
+ * the same real-world files, in the same run.
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { datasetPath } from "../test/helpers/datasets.js";
+import type { PdfEngine } from "../scanners/parsers/parse-options.js";
+import { resolvePdfEngine } from "../scanners/parsers/pdf.js";
 import { ParserPool } from "../scanners/pool/parser-pool.js";
 import { loadNote } from "./retrieval.js";
 import { fmt, hasCommand, median, timeCommand, timeMs } from "./timing.js";
@@ -14,8 +17,11 @@ const PDF_DIR = datasetPath("docs/pdf");
 const ROUNDS = 3;
 
 /** One pass through a fresh pool (its workers' start-up included), every file at once. */
-async function poolPass(files: string[]): Promise<{ ms: number; withText: number }> {
-  const pool = new ParserPool({});
+async function poolPass(
+  files: string[],
+  pdfEngine: PdfEngine,
+): Promise<{ ms: number; withText: number }> {
+  const pool = new ParserPool({ parseOptions: { pdfEngine } });
   let withText = 0;
   try {
     const ms = await timeMs(async () => {
@@ -54,11 +60,13 @@ export async function pdfBench(): Promise<void> {
   const hasPoppler = hasCommand("pdftotext");
   if (!hasPoppler)
     console.log("(pdftotext not installed: install Debian's poppler-utils for the baseline)");
-  // Rounds interleave the two, so that load from other work falls on both alike.
-  const ours: { ms: number; withText: number }[] = [];
+  // Rounds interleave the three, so that load from other work falls on all alike.
+  const auto: { ms: number; withText: number }[] = [];
+  const pdfParse: { ms: number; withText: number }[] = [];
   const poppler: { ms: number; withText: number }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    ours.push(await poolPass(files));
+    auto.push(await poolPass(files, "auto"));
+    pdfParse.push(await poolPass(files, "pdf-parse"));
     if (hasPoppler) poppler.push(popplerPass(files));
   }
   console.log(loadNote());
@@ -73,6 +81,8 @@ export async function pdfBench(): Promise<void> {
       `| ${name} | ${fmt(ms / 1000, 2)} | ${fmt(mb / (ms / 1000), 2)} | ${runs[0]!.withText} | ${fmt(popplerMs / ms, 2)} |`,
     );
   };
-  row("docindex parser pool (pdf-parse, all cores)", ours);
+  const autoEngine = resolvePdfEngine("auto")?.engine ?? "none";
+  row(`docindex parser pool (auto engine: ${autoEngine}, all cores)`, auto);
+  row("docindex parser pool (pdf-parse engine, all cores)", pdfParse);
   if (hasPoppler) row("pdftotext (poppler, one process per file, serial)", poppler);
 }
