@@ -65,7 +65,10 @@ export function pdfOutcome(
   return indexed(doc);
 }
 
-function first(values: unknown[], clean: (value: unknown) => string | undefined): string | undefined {
+function first(
+  values: unknown[],
+  clean: (value: unknown) => string | undefined,
+): string | undefined {
   for (const value of values) {
     const cleaned = clean(value);
     if (cleaned !== undefined) return cleaned;
@@ -100,7 +103,9 @@ function cleanTitle(value: unknown): string | undefined {
 
 /** The reason for a file that is encrypted in a way no password given here can open. */
 export function unopenableEncryption(bytes: Uint8Array): string {
-  return usesPublicKeySecurity(bytes) ? REASONS.certificateEncrypted : REASONS.unsupportedEncryption;
+  return usesPublicKeySecurity(bytes)
+    ? REASONS.certificateEncrypted
+    : REASONS.unsupportedEncryption;
 }
 
 /** Certificate (public-key) security handlers: /Filter /Adobe.PubSec, SubFilter adbe.pkcs7.s3-s5. */

@@ -11,7 +11,12 @@
  */
 import type { ParseOutcome } from "../types.js";
 import { corrupt, failed, REASONS, skipped } from "./outcome.js";
-import { passwordCandidates, pdfOutcome, unopenableEncryption, type PdfInfo } from "./pdf-document.js";
+import {
+  passwordCandidates,
+  pdfOutcome,
+  unopenableEncryption,
+  type PdfInfo,
+} from "./pdf-document.js";
 import {
   PDFTOTEXT_MAX_OUTPUT_BYTES,
   PDFTOTEXT_TIMEOUT_MS,
@@ -49,10 +54,16 @@ function failure(run: Extract<PdftotextRun, { ok: false }>, bytes: Uint8Array): 
 
 /** The last error line: poppler warns as it repairs, and says what finally failed last. */
 function lastError(stderr: string): string | undefined {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const errors = lines.filter((l) => /error/i.test(l));
   const line = errors.at(-1) ?? lines.at(-1);
-  return line?.replace(/^(?:Syntax |Command Line |Internal |I\/O )?(?:Error|Warning)(?: \(\d+\))?: /i, "");
+  return line?.replace(
+    /^(?:Syntax |Command Line |Internal |I\/O )?(?:Error|Warning)(?: \(\d+\))?: /i,
+    "",
+  );
 }
 
 function outcomeOf(stdout: string, bytes: Uint8Array, neededPassword: boolean): ParseOutcome {
@@ -83,11 +94,16 @@ function infoOf(head: string, bytes: Uint8Array): PdfInfo {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (all, dec, hex, name) => {
-    if (dec !== undefined) return String.fromCodePoint(Number(dec));
-    if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
-    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[String(name).toLowerCase()] ?? all;
-  });
+  return text.replace(
+    /&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi,
+    (all, dec, hex, name) => {
+      if (dec !== undefined) return String.fromCodePoint(Number(dec));
+      if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
+      return (
+        { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[String(name).toLowerCase()] ?? all
+      );
+    },
+  );
 }
 
 /**

@@ -11,7 +11,8 @@ import { parsePdfWithPdfParse } from "./pdf-parse-engine.js";
 import { parsePdfWithPdftotext } from "./pdf-pdftotext-engine.js";
 import { findPdftotext } from "./pdftotext.js";
 
-export const PDFTOTEXT_MISSING = "unsupported: pdfEngine is pdftotext, but pdftotext is not on PATH";
+export const PDFTOTEXT_MISSING =
+  "unsupported: pdfEngine is pdftotext, but pdftotext is not on PATH";
 
 export interface ResolvedPdfEngine {
   engine: "pdftotext" | "pdf-parse";
