@@ -46,8 +46,7 @@ export async function parseBytes(
     if (kind === "binary") return skipped(REASONS.binary);
     if (bytes.length === 0) return skipped(REASONS.empty);
     // Content beats the name for PDF: a PDF saved as ".txt" or without extension is still a PDF.
-    if (kind === "pdf" || binaryMagic(bytes) === "pdf")
-      return await parsePdf(bytes, options.passwords, options.pdfEngine);
+    if (kind === "pdf" || binaryMagic(bytes) === "pdf") return await parsePdf(bytes, options);
     // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
     // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
     if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes);

@@ -9,4 +9,9 @@ export interface ParseOptions {
   passwords?: string[];
   /** Default "auto": poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
   pdfEngine?: PdfEngine;
+  /**
+   * The parser pool's time limit per file (default 30 000 ms). A worker the pool terminates
+   * cannot stop the programs it started, so pdftotext gets its own, shorter limit from this.
+   */
+  timeLimitMs?: number;
 }

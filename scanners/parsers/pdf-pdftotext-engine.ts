@@ -17,12 +17,7 @@ import {
   unopenableEncryption,
   type PdfInfo,
 } from "./pdf-document.js";
-import {
-  PDFTOTEXT_MAX_OUTPUT_BYTES,
-  PDFTOTEXT_TIMEOUT_MS,
-  runPdftotext,
-  type PdftotextRun,
-} from "./pdftotext.js";
+import { PDFTOTEXT_MAX_OUTPUT_BYTES, runPdftotext, type PdftotextRun } from "./pdftotext.js";
 
 const HEAD_END = "</head>\n<body>\n<pre>\n";
 const BODY_END = "</pre>\n</body>\n</html>\n";
@@ -31,19 +26,25 @@ export async function parsePdfWithPdftotext(
   executable: string,
   bytes: Uint8Array,
   passwords: readonly string[],
+  timeoutMs: number,
 ): Promise<ParseOutcome> {
   for (const password of passwordCandidates(passwords)) {
-    const run = await runPdftotext(executable, bytes, password);
+    const run = await runPdftotext(executable, bytes, password, timeoutMs);
     if (run.ok) return outcomeOf(run.stdout, bytes, password !== undefined);
     if (/incorrect password/i.test(run.stderr)) continue;
-    return failure(run, bytes);
+    return failure(run, bytes, timeoutMs);
   }
   return skipped(REASONS.encrypted);
 }
 
 /** pdftotext's failures, in the words the pdf-parse engine uses for the same files. */
-function failure(run: Extract<PdftotextRun, { ok: false }>, bytes: Uint8Array): ParseOutcome {
-  if (run.limit === "timeout") return failed(`timed out after ${PDFTOTEXT_TIMEOUT_MS / 1000} s`);
+function failure(
+  run: Extract<PdftotextRun, { ok: false }>,
+  bytes: Uint8Array,
+  timeoutMs: number,
+): ParseOutcome {
+  if (run.limit === "timeout")
+    return failed(`timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (pdftotext)`);
   if (run.limit === "output")
     return failed(`too much text: over ${PDFTOTEXT_MAX_OUTPUT_BYTES / 1024 / 1024} MB`);
   if (run.exitCode === null) return failed(`parser error: pdftotext did not run: ${run.stderr}`);

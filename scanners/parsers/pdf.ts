@@ -6,10 +6,10 @@
  */
 import type { ParseOutcome } from "../types.js";
 import { failed } from "./outcome.js";
-import type { PdfEngine } from "./parse-options.js";
+import type { ParseOptions, PdfEngine } from "./parse-options.js";
 import { parsePdfWithPdfParse } from "./pdf-parse-engine.js";
 import { parsePdfWithPdftotext } from "./pdf-pdftotext-engine.js";
-import { findPdftotext } from "./pdftotext.js";
+import { findPdftotext, pdftotextTimeoutMs } from "./pdftotext.js";
 
 export const PDFTOTEXT_MISSING =
   "unsupported: pdfEngine is pdftotext, but pdftotext is not on PATH";
@@ -30,14 +30,17 @@ export function resolvePdfEngine(setting: PdfEngine = "auto"): ResolvedPdfEngine
 
 export async function parsePdf(
   bytes: Uint8Array,
-  passwords: readonly string[] = [],
-  setting: PdfEngine = "auto",
+  options: ParseOptions = {},
 ): Promise<ParseOutcome> {
+  const setting = options.pdfEngine ?? "auto";
+  const passwords = options.passwords ?? [];
   const resolved = resolvePdfEngine(setting);
   logEngineOnce(setting, resolved);
   if (resolved === undefined) return failed(PDFTOTEXT_MISSING);
-  if (resolved.executable !== undefined)
-    return parsePdfWithPdftotext(resolved.executable, bytes, passwords);
+  if (resolved.executable !== undefined) {
+    const timeoutMs = pdftotextTimeoutMs(options.timeLimitMs);
+    return parsePdfWithPdftotext(resolved.executable, bytes, passwords, timeoutMs);
+  }
   return parsePdfWithPdfParse(bytes, passwords);
 }
 

@@ -10,10 +10,16 @@ import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 
 /**
- * Below the parser pool's default 30 s per file, so that pdftotext is stopped (and its
- * reason given) before the pool gives up on the whole worker.
+ * pdftotext's share of the parser pool's time limit per file. A worker the pool terminates
+ * cannot kill the processes it started (they outlive worker.terminate()), so pdftotext must be
+ * stopped, and its file given a reason, before the pool gives up on the worker.
  */
-export const PDFTOTEXT_TIMEOUT_MS = 25_000;
+const SHARE_OF_POOL_LIMIT = 0.9;
+const POOL_DEFAULT_LIMIT_MS = 30_000;
+
+export function pdftotextTimeoutMs(poolLimitMs: number = POOL_DEFAULT_LIMIT_MS): number {
+  return Math.max(1, Math.floor(poolLimitMs * SHARE_OF_POOL_LIMIT));
+}
 
 /**
  * Text kept at most, in bytes of UTF-8. A PDF's size says nothing about its text (one small
@@ -62,6 +68,7 @@ export function runPdftotext(
   executable: string,
   bytes: Uint8Array,
   password: string | undefined,
+  timeoutMs: number,
 ): Promise<PdftotextRun> {
   // The same password as owner and as user password: pdf.js accepts either, and so does this.
   const passwordArgs = password === undefined ? [] : ["-opw", password, "-upw", password];
@@ -76,7 +83,7 @@ export function runPdftotext(
       limit ??= why;
       child.kill("SIGKILL");
     };
-    const timer = setTimeout(() => stop("timeout"), PDFTOTEXT_TIMEOUT_MS);
+    const timer = setTimeout(() => stop("timeout"), timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > PDFTOTEXT_MAX_OUTPUT_BYTES) stop("output");
