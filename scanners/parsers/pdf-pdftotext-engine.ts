@@ -29,7 +29,7 @@ export async function parsePdfWithPdftotext(
   timeoutMs: number,
 ): Promise<ParseOutcome> {
   for (const password of passwordCandidates(passwords)) {
-    const run = await runPdftotext(executable, bytes, password, timeoutMs);
+    const run = await runPdftotext(executable, bytes, password, { timeoutMs });
     if (run.ok) return outcomeOf(run.stdout, bytes, password !== undefined);
     if (/incorrect password/i.test(run.stderr)) continue;
     return failure(run, bytes, timeoutMs);

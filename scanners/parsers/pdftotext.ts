@@ -64,12 +64,19 @@ export type PdftotextRun =
  * dictionary (title, author, dates) as an HTML head before the text, so no second process
  * (pdfinfo) is needed; the text itself is written unescaped inside <pre>.
  */
+export interface PdftotextLimits {
+  timeoutMs: number;
+  /** Default PDFTOTEXT_MAX_OUTPUT_BYTES. */
+  maxOutputBytes?: number;
+}
+
 export function runPdftotext(
   executable: string,
   bytes: Uint8Array,
   password: string | undefined,
-  timeoutMs: number,
+  limits: PdftotextLimits,
 ): Promise<PdftotextRun> {
+  const maxOutputBytes = limits.maxOutputBytes ?? PDFTOTEXT_MAX_OUTPUT_BYTES;
   // The same password as owner and as user password: pdf.js accepts either, and so does this.
   const passwordArgs = password === undefined ? [] : ["-opw", password, "-upw", password];
   const args = ["-enc", "UTF-8", "-htmlmeta", ...passwordArgs, "-", "-"];
@@ -83,10 +90,10 @@ export function runPdftotext(
       limit ??= why;
       child.kill("SIGKILL");
     };
-    const timer = setTimeout(() => stop("timeout"), timeoutMs);
+    const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => {
       outBytes += chunk.length;
-      if (outBytes > PDFTOTEXT_MAX_OUTPUT_BYTES) stop("output");
+      if (outBytes > maxOutputBytes) stop("output");
       else out.push(chunk);
     });
     child.stderr.on("data", (chunk: Buffer) => {

@@ -5,12 +5,13 @@
  * reason, and the fallback when poppler is not on PATH. Real pdftotext, real pdf.js.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseFile, type PdfEngine } from "../../../scanners/parsers/index.js";
 import { PDFTOTEXT_MISSING } from "../../../scanners/parsers/pdf.js";
+import { findPdftotext, runPdftotext } from "../../../scanners/parsers/pdftotext.js";
 import { makeTempDir, removeDir } from "../../helpers/tree.js";
 import { expectIndexed } from "./helpers.js";
 
@@ -112,6 +113,56 @@ describe.each(ENGINES)("PDF engine %s", (pdfEngine) => {
     if (outcome.ok) return;
     // Either a corrupt file or, where the engine repairs it into an empty document, no text.
     expect(outcome.reason).toMatch(/^corrupt: .+|^no extractable text/);
+  });
+});
+
+/** 100 pages that share one content stream of 200 lines: ~500 KB of text from a 9 KB PDF. */
+function bulkyPdf(): string {
+  const lines = Array.from({ length: 200 }, (_, i) => `(line ${i} of a long page) Tj T*`);
+  const content = `BT /F1 3 Tf 3 TL 72 720 Td ${lines.join(" ")} ET`;
+  const pages = Array.from(
+    { length: 100 },
+    () =>
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
+  );
+  const kids = pages.map((_, i) => `${i + 5} 0 R`).join(" ");
+  return write(
+    "bulky.pdf",
+    pdfFile(
+      [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`,
+        stream(content),
+        HELVETICA,
+        ...pages,
+      ],
+      false,
+    ),
+  );
+}
+
+describe.skipIf(!hasPdftotext)("pdftotext's limits", () => {
+  const bytes = (): Buffer => readFileSync(bulkyPdf());
+
+  it("reads the whole text within the limits", async () => {
+    const run = await runPdftotext(findPdftotext()!, bytes(), undefined, { timeoutMs: 20_000 });
+    expect(run.ok).toBe(true);
+    const text = run.ok ? run.stdout : "";
+    expect(text.split("\f").length - 1).toBe(100);
+    expect(text.split("line 199 of a long page").length - 1).toBe(100);
+  });
+
+  it("stops at the output cap", async () => {
+    const run = await runPdftotext(findPdftotext()!, bytes(), undefined, {
+      timeoutMs: 20_000,
+      maxOutputBytes: 10_000,
+    });
+    expect(run).toMatchObject({ ok: false, limit: "output" });
+  });
+
+  it("stops at the time limit", async () => {
+    const run = await runPdftotext(findPdftotext()!, bytes(), undefined, { timeoutMs: 1 });
+    expect(run).toMatchObject({ ok: false, limit: "timeout" });
   });
 });
 
