@@ -8,7 +8,6 @@ import { languageForPath } from "../detect/kind.js";
 import { binaryMagic } from "../detect/magic.js";
 import type { FileKind, ParsedDocument, ParseOutcome } from "../types.js";
 import { parseCode } from "./code.js";
-import { parseDocx } from "./docx.js";
 import { parseHtml } from "./html.js";
 import { normalizeNewlines } from "./lines.js";
 import { markupFlavorForPath, parseMarkdown } from "./markdown.js";
@@ -18,7 +17,7 @@ import type { ParseOptions } from "./parse-options.js";
 import { parsePdf } from "./pdf.js";
 import { parsePlainText } from "./plain-text.js";
 
-export type { ParseOptions } from "./parse-options.js";
+export type { ParseOptions, PdfEngine } from "./parse-options.js";
 export { REASONS } from "./outcome.js";
 
 export async function parseFile(
@@ -47,9 +46,10 @@ export async function parseBytes(
     if (kind === "binary") return skipped(REASONS.binary);
     if (bytes.length === 0) return skipped(REASONS.empty);
     // Content beats the name for PDF: a PDF saved as ".txt" or without extension is still a PDF.
-    if (kind === "pdf" || binaryMagic(bytes) === "pdf")
-      return await parsePdf(bytes, options.passwords);
-    if (kind === "docx") return await parseDocx(bytes);
+    if (kind === "pdf" || binaryMagic(bytes) === "pdf") return await parsePdf(bytes, options);
+    // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
+    // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
+    if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes);
     if (sniffBinary(bytes).binary) return skipped(REASONS.binary);
     const decoded = decodeText(bytes, kind === "html" ? htmlCharset(bytes) : undefined);
     const text = normalizeNewlines(decoded.text);

@@ -1,7 +1,17 @@
+/** Which program reads PDFs: see scanners/parsers/pdf.ts. */
+export type PdfEngine = "auto" | "pdftotext" | "pdf-parse";
+
 export interface ParseOptions {
   /**
    * Passwords to try on encrypted PDFs, in order, after the empty user password. Configured
    * by the user; never logged and never stored in the parsed document.
    */
   passwords?: string[];
+  /** Default "auto": poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
+  pdfEngine?: PdfEngine;
+  /**
+   * The parser pool's time limit per file (default 30 000 ms). A worker the pool terminates
+   * cannot stop the programs it started, so pdftotext gets its own, shorter limit from this.
+   */
+  timeLimitMs?: number;
 }

@@ -29,6 +29,8 @@ export const settingsSchema = z
     chunkTokens: z.number().int().min(32).max(8192),
     /** Passwords tried on encrypted PDFs, after the empty password. */
     pdfPasswords: z.array(z.string()),
+    /** PDF text engine: "auto" uses poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
+    pdfEngine: z.enum(["auto", "pdftotext", "pdf-parse"]),
     /** Which index implementation to use. */
     store: z.enum(["sqlite", "elasticsearch"]),
 
@@ -114,6 +116,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   workers: 0,
   chunkTokens: 400,
   pdfPasswords: [],
+  pdfEngine: "auto",
   store: "sqlite",
   embedder: "none",
   offline: false,
@@ -139,6 +142,7 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   workers: "DOCINDEX_WORKERS",
   chunkTokens: "DOCINDEX_CHUNK_TOKENS",
   pdfPasswords: "DOCINDEX_PDF_PASSWORDS",
+  pdfEngine: "DOCINDEX_PDF_ENGINE",
   store: "DOCINDEX_STORE",
   embedder: "DOCINDEX_EMBEDDER",
   embedModel: "DOCINDEX_EMBED_MODEL",

@@ -46,7 +46,11 @@ export function createParserPool(settings: Settings): ParserPool {
     size: effectiveWorkers(settings),
     timeoutMs: settings.parseTimeoutSec * 1000,
     maxMemoryMb: settings.workerMemoryMb,
-    parseOptions: { passwords: settings.pdfPasswords },
+    parseOptions: {
+      passwords: settings.pdfPasswords,
+      pdfEngine: settings.pdfEngine,
+      timeLimitMs: settings.parseTimeoutSec * 1000,
+    },
   });
 }
 

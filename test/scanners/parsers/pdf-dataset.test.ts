@@ -1,9 +1,11 @@
 /**
  * Every PDF of the shared dataset through parseFile, judged against its manifest: encrypted,
- * scanned, malformed, multilingual and ordinary files.
+ * scanned, malformed, multilingual and ordinary files. On both engines: pdftotext (when
+ * poppler-utils is installed; CI installs it) and the pdf-parse fallback.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { parseFile, REASONS } from "../../../scanners/parsers/index.js";
+import { parseFile, REASONS, type PdfEngine } from "../../../scanners/parsers/index.js";
 import type { ParseOutcome } from "../../../scanners/types.js";
 import { CJK, datasetPath, HAVE_DOCS, manifest, RTL, userPassword } from "./datasets.js";
 import { expectIndexed } from "./helpers.js";
@@ -27,7 +29,10 @@ function expectOutcome(outcome: ParseOutcome, expected: string): void {
   else expect(outcome).toEqual({ ok: false, status: "skipped", reason: expected });
 }
 
-describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
+const hasPdftotext = spawnSync("pdftotext", ["-v"], { stdio: "ignore" }).error === undefined;
+const ENGINES: PdfEngine[] = hasPdftotext ? ["pdftotext", "pdf-parse"] : ["pdf-parse"];
+
+describe.skipIf(!HAVE_DOCS).each(ENGINES)("PDF dataset, %s engine", (pdfEngine) => {
   it("has the files the manifest lists", () => {
     expect(entries.length).toBeGreaterThanOrEqual(20);
   });
@@ -37,7 +42,7 @@ describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
     const password = userPassword(entry);
 
     it(`${entry.file} (${entry.notes})`, async () => {
-      const outcome = await parseFile(path, "pdf");
+      const outcome = await parseFile(path, "pdf", { pdfEngine });
       const special = EXPECTED[entry.file];
       if (special !== undefined) {
         expectOutcome(outcome, special);
@@ -74,7 +79,7 @@ describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
     if (entry.tags.includes("needs_password") && password) {
       it(`${entry.file} opens with its password "${password}"`, async () => {
         const doc = expectIndexed(
-          await parseFile(path, "pdf", { passwords: ["wrong one", password] }),
+          await parseFile(path, "pdf", { pdfEngine, passwords: ["wrong one", password] }),
         );
         expect(doc.text.trim().length).toBeGreaterThan(0);
         expect(doc.metadata["passwordProtected"]).toBe(true);
@@ -85,7 +90,7 @@ describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
 
   it("gives text PDFs one section per page that has text", async () => {
     const doc = expectIndexed(
-      await parseFile(datasetPath("pdf", "pdfbox__input__cweb.pdf"), "pdf"),
+      await parseFile(datasetPath("pdf", "pdfbox__input__cweb.pdf"), "pdf", { pdfEngine }),
     );
     expect(doc.pageCount).toBe(28);
     expect(doc.sections.map((s) => s.page)).toEqual(Array.from({ length: 28 }, (_, i) => i + 1));
@@ -100,13 +105,16 @@ describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
           "pdfbox__pdmodel__documentinterchange__logicalstructure__PDFBOX-2725-878725.pdf",
         ),
         "pdf",
+        { pdfEngine },
       ),
     );
     expect(tagged.title).toBe("TCI 2 Holdings, LLC, Case No.: 09-13654 (JHW)");
     expect(tagged.author).toBe("Department of Justice, U.S. Trustee Program");
     // The info dictionary says "Binder1.pdf": a file name, not a title.
     const ocr = expectIndexed(
-      await parseFile(datasetPath("pdf", "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf"), "pdf"),
+      await parseFile(datasetPath("pdf", "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf"), "pdf", {
+        pdfEngine,
+      }),
     );
     expect(ocr.title).toBeUndefined();
   });
@@ -116,6 +124,7 @@ describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
       await parseFile(
         datasetPath("pdf", "pdfbox__pdmodel__interactive__form__AcroFormsBasicFields.pdf"),
         "pdf",
+        { pdfEngine },
       ),
     );
     expect(doc.text).toContain("DefaultValue");
@@ -126,7 +135,7 @@ describe.skipIf(!HAVE_DOCS)("PDF dataset", () => {
     const outcome = await parseFile(
       datasetPath("pdf", "pypdf__encryption__r4-aes-user-password.pdf"),
       "pdf",
-      { passwords: ["nope"] },
+      { pdfEngine, passwords: ["nope"] },
     );
     expect(outcome).toEqual({ ok: false, status: "skipped", reason: REASONS.encrypted });
   });

@@ -1,11 +1,12 @@
 /**
  * Our PDF text against poppler's pdftotext on the real dataset: wherever pdftotext extracts
- * non-trivial text, we must too, with most of its words. Needs poppler-utils (CI installs it);
- * without pdftotext the suite is skipped with a message.
+ * non-trivial text, we must too, with most of its words, on both engines (the pdftotext engine
+ * and the pdf-parse fallback). Needs poppler-utils (CI installs it); without pdftotext the
+ * suite is skipped with a message.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { parseFile } from "../../../scanners/parsers/index.js";
+import { parseFile, type PdfEngine } from "../../../scanners/parsers/index.js";
 import { datasetPath, HAVE_DOCS, manifest, userPassword } from "./datasets.js";
 
 const hasPdftotext = spawnSync("pdftotext", ["-v"], { stdio: "ignore" }).error === undefined;
@@ -39,32 +40,40 @@ function pdftotext(path: string, password: string | undefined): string {
 const MIN_WORDS = 1;
 const MIN_OVERLAP = 0.6;
 
-describe.skipIf(!hasPdftotext || !HAVE_DOCS)("PDF text versus pdftotext", () => {
-  const results: { file: string; theirs: number; overlap: number }[] = [];
+const ENGINES: PdfEngine[] = ["pdftotext", "pdf-parse"];
 
-  for (const entry of manifest("pdf")) {
-    const password = userPassword(entry) || undefined;
-    it(`${entry.file}`, async () => {
-      const path = datasetPath("pdf", entry.file);
-      const theirs = words(pdftotext(path, password));
-      if (theirs.size < MIN_WORDS) return;
-      const outcome = await parseFile(path, "pdf", password ? { passwords: [password] } : {});
-      expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
-      const ours = outcome.ok ? words(outcome.doc.text) : new Set<string>();
-      const shared = [...theirs].filter((w) => ours.has(w)).length;
-      const overlap = shared / theirs.size;
-      results.push({ file: entry.file, theirs: theirs.size, overlap });
-      expect(overlap, `${shared}/${theirs.size} of pdftotext's words`).toBeGreaterThanOrEqual(
-        MIN_OVERLAP,
-      );
+describe.skipIf(!hasPdftotext || !HAVE_DOCS).each(ENGINES)(
+  "PDF text versus pdftotext, %s engine",
+  (pdfEngine) => {
+    const results: { file: string; theirs: number; overlap: number }[] = [];
+
+    for (const entry of manifest("pdf")) {
+      const password = userPassword(entry) || undefined;
+      it(`${entry.file}`, async () => {
+        const path = datasetPath("pdf", entry.file);
+        const theirs = words(pdftotext(path, password));
+        if (theirs.size < MIN_WORDS) return;
+        const outcome = await parseFile(path, "pdf", {
+          pdfEngine,
+          ...(password ? { passwords: [password] } : {}),
+        });
+        expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+        const ours = outcome.ok ? words(outcome.doc.text) : new Set<string>();
+        const shared = [...theirs].filter((w) => ours.has(w)).length;
+        const overlap = shared / theirs.size;
+        results.push({ file: entry.file, theirs: theirs.size, overlap });
+        expect(overlap, `${shared}/${theirs.size} of pdftotext's words`).toBeGreaterThanOrEqual(
+          MIN_OVERLAP,
+        );
+      });
+    }
+
+    it("extracts text from every PDF pdftotext extracts text from", () => {
+      const summary = results
+        .map((r) => `${(r.overlap * 100).toFixed(0)}% of ${r.theirs} words: ${r.file}`)
+        .join("\n");
+      console.error(`pdftotext comparison (${results.length} PDFs with text):\n${summary}`);
+      expect(results.length).toBeGreaterThanOrEqual(15);
     });
-  }
-
-  it("extracts text from every PDF pdftotext extracts text from", () => {
-    const summary = results
-      .map((r) => `${(r.overlap * 100).toFixed(0)}% of ${r.theirs} words: ${r.file}`)
-      .join("\n");
-    console.error(`pdftotext comparison (${results.length} PDFs with text):\n${summary}`);
-    expect(results.length).toBeGreaterThanOrEqual(15);
-  });
-});
+  },
+);
