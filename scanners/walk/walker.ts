@@ -33,8 +33,9 @@ interface Cursor {
 
 /**
  * Yields files sorted by `path` byte-wise (UTF-8), so runs over the same tree compare line by
- * line. Unreadable directories yield nothing; files that vanish between listing and stat are
- * dropped. Throws the signal's reason when aborted.
+ * line. Unreadable directories yield nothing. Plain files are yielded without size or mtime
+ * (see file-facts.ts); a file that vanishes after its folder was listed is still yielded, and
+ * whoever opens or stats it finds it gone. Throws the signal's reason when aborted.
  */
 export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
   const resolved = resolveWalkOptions(options);
@@ -69,7 +70,8 @@ export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
       continue;
     }
     const path = top.dir.frame.rel === "" ? entry.name : `${top.dir.frame.rel}/${entry.name}`;
-    const file = listedFile(root, path, abs, entry.verdict, entry, resolved.maxFileSizeBytes);
+    const limit = resolved.maxFileSizeBytes;
+    const file = listedFile(root, path, entry.name, abs, entry.verdict, limit, entry.facts);
     if (file === undefined) continue;
     yield file;
   }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
+import { closeSync, createReadStream, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { SourceFile } from "../../scanners/types.js";
+import { openListedFile } from "../../scanners/walk/index.js";
 
 /**
  * Files up to this size are read in one synchronous call: a stream (or fs.promises.readFile)
@@ -22,10 +23,30 @@ export async function hashFile(absPath: string, size?: number): Promise<string> 
   return hash.digest("hex");
 }
 
+/** A listed file with what reading it told: its hash and, from the descriptor, size and mtime. */
+export type HashedFile = SourceFile & { sha256: string; size: number; mtimeMs: number };
+
 /**
  * The content hash of a listed file, "" for a refused one: its content is a symlink target the
- * admission rule keeps out, and even a hash of a short secret gives it away.
+ * admission rule keeps out, and even a hash of a short secret gives it away. size, mtimeMs and
+ * a "too large" skipReason come from the fstat of the descriptor that is hashed
+ * (openListedFile), so the row describes the bytes it was given.
  */
-export async function hashSourceFile(file: SourceFile): Promise<string> {
-  return file.refused ? "" : hashFile(file.absPath, file.size);
+export async function hashSourceFile(file: SourceFile): Promise<HashedFile> {
+  if (file.refused)
+    return { ...file, sha256: "", size: file.size ?? 0, mtimeMs: file.mtimeMs ?? 0 };
+  const opened = openListedFile(file);
+  try {
+    const hash = createHash("sha256");
+    if (opened.size <= WHOLE_READ_BYTES) {
+      hash.update(readFileSync(opened.fd));
+    } else {
+      const stream = createReadStream(file.absPath, { fd: opened.fd, autoClose: false });
+      for await (const chunk of stream) hash.update(chunk as Buffer);
+    }
+    const { size, mtimeMs, skipReason } = opened;
+    return { ...file, sha256: hash.digest("hex"), size, mtimeMs, skipReason };
+  } finally {
+    closeSync(opened.fd);
+  }
 }
