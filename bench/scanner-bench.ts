@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SourceFile } from "../scanners/types.js";
-import { statListedFiles, walk } from "../scanners/walk/index.js";
+import { statListedFiles, walkBatches } from "../scanners/walk/index.js";
 import { loadNote } from "./retrieval.js";
 import { fmt, hasCommand, median, timeCommand, timeMs } from "./timing.js";
 
@@ -56,9 +56,10 @@ async function walkOnce(root: string, stat: boolean): Promise<Run> {
   const cpu = process.cpuUsage();
   const ms = await timeMs(async () => {
     const listed: SourceFile[] = [];
-    for await (const file of walk({ root, defaultExcludes: false })) {
-      files++;
-      if (stat) listed.push(file);
+    // walkBatches, as the pipeline and the inventory take it.
+    for await (const batch of walkBatches({ root, defaultExcludes: false })) {
+      files += batch.length;
+      if (stat) listed.push(...batch);
     }
     if (stat) await statListedFiles(listed);
   });

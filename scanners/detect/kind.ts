@@ -284,6 +284,8 @@ for (const [exts, kind] of [
   for (const ext of exts) if (!AFTER_NAME.has(ext)) AFTER_NAME.set(ext, kind);
 }
 const CODE_NAMES = new Set(Object.keys(LANGUAGE_BY_NAME));
+/** The extensions that code names have ("" and "txt"): other names skip the lowercased lookup. */
+const CODE_NAME_EXTENSIONS = new Set([...CODE_NAMES].map(extensionOf));
 
 /** Kind from the name. Unknown names are "text": the content sniffer decides if they are binary. */
 export function kindForPath(path: string): FileKind {
@@ -295,7 +297,7 @@ export function kindForName(base: string): FileKind {
   const ext = extensionOf(base);
   const early = BEFORE_NAME.get(ext);
   if (early !== undefined) return early;
-  if (CODE_NAMES.has(base.toLowerCase())) return "code";
+  if (CODE_NAME_EXTENSIONS.has(ext) && CODE_NAMES.has(base.toLowerCase())) return "code";
   return AFTER_NAME.get(ext) ?? "text";
 }
 

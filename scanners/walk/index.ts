@@ -1,4 +1,4 @@
-export { walk } from "./walker.js";
+export { walk, walkBatches } from "./walker.js";
 export { createIgnoreMatcher, type IgnoreMatcher } from "./ignore-matcher.js";
 export {
   DEFAULT_INDEX_DIR_NAME,

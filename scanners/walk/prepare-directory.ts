@@ -82,9 +82,8 @@ export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise
     const dirent = dirents[i] as Dirent;
     const name = dirent.name;
     const nameBytes = toByteString(name);
-    if (i % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() > ctx.slice.deadline) {
-      await yieldToEventLoop(ctx); // A folder of 100k entries must not hold the loop.
-    }
+    // A folder of 100k entries must not hold the loop either.
+    if (i % CLOCK_EVERY === CLOCK_EVERY - 1) await yieldIfDue(ctx);
     if (dirent.isSymbolicLink()) {
       // Decided once its target is known (resolveLinks).
       links.push({ name, key: nameBytes });
@@ -107,6 +106,7 @@ export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise
 
   if (links.length > 0) await resolveLinks(ctx, task, frame, links, entries);
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  await yieldIfDue(ctx);
   return { frame, ancestry: task.ancestry, entries };
 }
 
@@ -148,7 +148,12 @@ async function resolveLinks(
 
 const TIME_SLICE_MS = 10;
 
-async function yieldToEventLoop(ctx: WalkContext): Promise<void> {
+/**
+ * Gives the event loop a turn once the walk has held it for TIME_SLICE_MS, so a server running
+ * a walk stays responsive: awaiting a listing that is ready already takes no turn.
+ */
+export async function yieldIfDue(ctx: WalkContext): Promise<void> {
+  if (performance.now() <= ctx.slice.deadline) return;
   await new Promise<void>((resolve) => setImmediate(resolve));
   ctx.slice.deadline = performance.now() + TIME_SLICE_MS;
 }

@@ -4,7 +4,7 @@
  * (or that was never indexed) is "pending". Output is deterministic: sorted by path, and no
  * time of the run inside, so two runs over the same tree and index are byte-identical.
  */
-import { statListedFiles, tooLargeReason, walk } from "../../scanners/walk/index.js";
+import { statListedFiles, tooLargeReason, walkBatches } from "../../scanners/walk/index.js";
 import type { FileKind, SourceFile } from "../../scanners/types.js";
 import type { DocumentRecord, Store } from "../../indexers/store.js";
 import type { Settings } from "../config/schema.js";
@@ -60,7 +60,7 @@ export async function buildRegistry(
   const fileByPath = new Map<string, SourceFile>();
   // Every row reports size and mtime, and the walk reads neither: stat them all, then.
   const walked: SourceFile[] = [];
-  for await (const file of walk(walkOptionsFor(root, settings))) walked.push(file);
+  for await (const files of walkBatches(walkOptionsFor(root, settings))) walked.push(...files);
   await statListedFiles(walked);
   for (const file of walked) {
     const { size, mtimeMs } = file;

@@ -4,7 +4,7 @@
  */
 import type { Dirent } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { closeSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kindForPath } from "../../../scanners/detect/kind.js";
@@ -17,6 +17,7 @@ import {
   openListedFile,
   statListedFiles,
   walk,
+  walkBatches,
   WalkError,
   type WalkFs,
 } from "../../../scanners/walk/index.js";
@@ -323,6 +324,48 @@ describe("walk", () => {
       const st = statSync(f.absPath);
       expect([f.size, f.mtimeMs], f.path).toEqual([st.size, st.mtimeMs]);
     }
+  });
+
+  it("lets the event loop run even when every listing is ready at once", async () => {
+    const env = isolatedEnv();
+    const dir = tempDir();
+    const count = 60;
+    writeTree(dir, Object.fromEntries(Array.from({ length: count }, (_, i) => [`d${i}/f`, "."])));
+    let listings = 0;
+    let listingsWhenTimerRan = -1;
+    const fs: WalkFs = {
+      ...nodeWalkFs,
+      // Already resolved: awaiting it takes no turn of the event loop, only a microtask.
+      readdir: (path) => {
+        if (listings++ === 0) setTimeout(() => (listingsWhenTimerRan = listings), 0);
+        const until = performance.now() + 1;
+        while (performance.now() < until) {
+          /* a slow disk */
+        }
+        return Promise.resolve(readdirSync(path, { withFileTypes: true }));
+      },
+    };
+    for await (const batch of walkBatches({ root: dir, env, fs }))
+      expect(batch).toHaveLength(count);
+    expect(listingsWhenTimerRan).toBeGreaterThan(0);
+    expect(listingsWhenTimerRan).toBeLessThan(count);
+  });
+
+  it("yields the same files in batches as one by one", async () => {
+    const env = isolatedEnv();
+    const dir = tempDir();
+    writeTree(
+      dir,
+      Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`d${i % 7}/f${i}`, "."])),
+    );
+    const batched: string[] = [];
+    const sizes: number[] = [];
+    for await (const batch of walkBatches({ root: dir, env })) {
+      sizes.push(batch.length);
+      batched.push(...batch.map((f) => f.path));
+    }
+    expect(batched).toEqual(await walkedPaths({ root: dir, env }));
+    expect(sizes).toEqual([256, 256, 88]);
   });
 
   it("stops with the signal's reason when aborted", async () => {
