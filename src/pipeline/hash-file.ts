@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, readFileSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import type { SourceFile } from "../../scanners/types.js";
 import { openListedFile } from "../../scanners/walk/index.js";
 
@@ -11,17 +10,6 @@ import { openListedFile } from "../../scanners/walk/index.js";
  * millisecond.
  */
 const WHOLE_READ_BYTES = 256 * 1024;
-
-/** sha256 of a file's bytes, streamed when large so that a 50 MB PDF does not sit in memory twice. */
-export async function hashFile(absPath: string, size?: number): Promise<string> {
-  const hash = createHash("sha256");
-  if ((size ?? (await stat(absPath)).size) <= WHOLE_READ_BYTES) {
-    // A file that grew since the walk is still hashed whole: the bytes read are the bytes hashed.
-    return hash.update(readFileSync(absPath)).digest("hex");
-  }
-  for await (const chunk of createReadStream(absPath)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
 
 /** A listed file with what reading it told: its hash and, from the descriptor, size and mtime. */
 export type HashedFile = SourceFile & { sha256: string; size: number; mtimeMs: number };
@@ -39,8 +27,10 @@ export async function hashSourceFile(file: SourceFile): Promise<HashedFile> {
   try {
     const hash = createHash("sha256");
     if (opened.size <= WHOLE_READ_BYTES) {
+      // Read to the end, even if it grew since the fstat: the bytes read are the bytes hashed.
       hash.update(readFileSync(opened.fd));
     } else {
+      // Streamed, so that a 50 MB PDF does not sit in memory twice.
       const stream = createReadStream(file.absPath, { fd: opened.fd, autoClose: false });
       for await (const chunk of stream) hash.update(chunk as Buffer);
     }
