@@ -2,11 +2,16 @@
  * Scanner throughput on a generated tree of 50,000 visible files (plus an ignored
  * node_modules of 20,000 that must cost nothing), next to `rg --files` and
  * `git ls-files --others --exclude-standard` on the same tree, in the same run.
+ *
+ * Two docindex rows: the walk itself (names, kinds, admission, git's rules: what a cold index
+ * run pays, and what rg and git do), and the walk followed by a stat of every file, which is
+ * what an unchanged reindex pays once the pipeline checks size and mtime of the paths it has.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { walk } from "../scanners/walk/index.js";
+import type { SourceFile } from "../scanners/types.js";
+import { statListedFiles, walkBatches } from "../scanners/walk/index.js";
 import { loadNote } from "./retrieval.js";
 import { fmt, hasCommand, median, timeCommand, timeMs } from "./timing.js";
 
@@ -37,14 +42,46 @@ function buildTree(root: string): void {
   writeFileSync(marker, "");
 }
 
-const RUNS = 5;
+const RUNS = 7;
 
-async function walkOnce(root: string): Promise<{ ms: number; files: number }> {
+interface Run {
+  ms: number;
+  /** CPU time (user + system): steadier than wall time on a shared machine. */
+  cpuMs: number;
+  files: number;
+}
+
+async function walkOnce(root: string, stat: boolean): Promise<Run> {
   let files = 0;
+  const cpu = process.cpuUsage();
   const ms = await timeMs(async () => {
-    for await (const _file of walk({ root, defaultExcludes: false })) files++;
+    const listed: SourceFile[] = [];
+    // walkBatches, as the pipeline and the inventory take it.
+    for await (const batch of walkBatches({ root, defaultExcludes: false })) {
+      files += batch.length;
+      if (stat) listed.push(...batch);
+    }
+    if (stat) await statListedFiles(listed);
   });
-  return { ms, files };
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, files };
+}
+
+/** CPU time of the children this process has waited for (/proc/self/stat cutime + cstime). */
+function childrenCpuMs(): number {
+  if (!existsSync("/proc/self/stat")) return NaN; // Not Linux: wall time only.
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  // After "pid (comm) ", field 3 is index 0: cutime and cstime are fields 16 and 17.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux build that matters; /proc reports in these ticks. */
+const CLOCK_TICKS = 100;
+
+function commandOnce(command: string, args: string[], root: string): Run {
+  const before = childrenCpuMs();
+  const { ms, lines } = timeCommand(command, args, root);
+  return { ms, cpuMs: childrenCpuMs() - before, files: lines };
 }
 
 export async function scannerBench(workDir: string): Promise<void> {
@@ -53,31 +90,45 @@ export async function scannerBench(workDir: string): Promise<void> {
   buildTree(root);
   const hasRg = hasCommand("rg");
   if (!hasRg) console.log("(rg not installed: install Debian's ripgrep for the baseline)");
-  // Interleaved run by run, so that load from other work falls on every scanner alike.
-  const walker: { ms: number; files: number }[] = [];
-  const rg: { ms: number; lines: number }[] = [];
-  const git: { ms: number; lines: number }[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    walker.push(await walkOnce(root));
-    if (hasRg) rg.push(timeCommand("rg", ["--files", "--hidden", "-g", "!.git"], root));
-    git.push(timeCommand("git", ["ls-files", "--others", "--exclude-standard", "-z"], root));
-  }
-  const rows: [string, number, number][] = [
-    ["docindex walker (with size, mtime)", median(walker.map((r) => r.ms)), walker[0]!.files],
+  const rows: { name: string; runs: Run[]; next: () => Promise<Run> | Run }[] = [
+    {
+      name: "docindex walker (paths, kinds, admission)",
+      runs: [],
+      next: () => walkOnce(root, false),
+    },
+    {
+      name: "docindex walk + stat of every file (what an unchanged reindex pays)",
+      runs: [],
+      next: () => walkOnce(root, true),
+    },
   ];
-  if (hasRg) rows.push(["rg --files --hidden", median(rg.map((r) => r.ms)), rg[0]!.lines]);
-  rows.push([
-    "git ls-files --others --exclude-standard",
-    median(git.map((r) => r.ms)),
-    git[0]!.lines,
-  ]);
+  if (hasRg) {
+    const args = ["--files", "--hidden", "-g", "!.git"];
+    rows.push({ name: "rg --files --hidden", runs: [], next: () => commandOnce("rg", args, root) });
+  }
+  const gitArgs = ["ls-files", "--others", "--exclude-standard", "-z"];
+  rows.push({
+    name: "git ls-files --others --exclude-standard",
+    runs: [],
+    next: () => commandOnce("git", gitArgs, root),
+  });
+  // Interleaved run by run, so that load from other work falls on every scanner alike.
+  for (let run = 0; run < RUNS; run++) for (const row of rows) row.runs.push(await row.next());
   console.log(loadNote());
-  const rgMs = hasRg ? median(rg.map((r) => r.ms)) : NaN;
-  console.log(`| scanner | files | median ms (${RUNS} runs) | files/s | × rg |`);
-  console.log("|---|---:|---:|---:|---:|");
-  for (const [name, ms, files] of rows) {
+  const rgRow = rows.find((r) => r.name.startsWith("rg "));
+  const rgMs = rgRow ? median(rgRow.runs.map((r) => r.ms)) : NaN;
+  const rgCpu = rgRow ? median(rgRow.runs.map((r) => r.cpuMs)) : NaN;
+  console.log(
+    `| scanner | files | median ms (${RUNS} runs) | files/s | × rg | median CPU ms | CPU × rg |`,
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const { name, runs } of rows) {
+    const ms = median(runs.map((r) => r.ms));
+    const cpu = median(runs.map((r) => r.cpuMs));
+    const files = runs[0]!.files;
     console.log(
-      `| ${name} | ${files} | ${fmt(ms)} | ${fmt(files / (ms / 1000), 0)} | ${fmt(ms / rgMs, 2)} |`,
+      `| ${name} | ${files} | ${fmt(ms)} | ${fmt(files / (ms / 1000), 0)} | ${fmt(ms / rgMs, 2)} ` +
+        `| ${fmt(cpu)} | ${fmt(cpu / rgCpu, 2)} |`,
     );
   }
 }

@@ -28,22 +28,32 @@ export const FILE_KINDS: readonly FileKind[] = [
   "binary",
 ];
 
-/** A file the walker yields. `path` is root-relative POSIX; `root` is absolute. */
+/**
+ * A file the walker yields. `path` is root-relative POSIX; `root` is absolute.
+ *
+ * The walk lists names from `readdir` and does not stat plain files (that stat was over half
+ * of its time), so `size` and `mtimeMs` are undefined for them: they are read where needed,
+ * from the open descriptor when the file is read (scanners/walk/file-facts.ts openListedFile,
+ * which also applies `sizeLimit`), or by statListedFiles when only they are wanted (the
+ * pipeline's unchanged check, the inventory). A refused row always has them (the link's own).
+ */
 export interface SourceFile {
   root: string;
   path: string;
   absPath: string;
-  size: number;
-  mtimeMs: number;
+  size?: number;
+  mtimeMs?: number;
+  /** Bytes above which the content is not parsed ("too large"), judged when the file is opened. Default 50 MiB. */
+  sizeLimit?: number;
   kind: FileKind;
   /** Filled in lazily by the pipeline (hashing costs a read). */
   sha256?: string;
-  /** Set by the walker when the file is listed but must not be parsed (e.g. "too large"). */
+  /** Set when the file is listed but must not be parsed: a refusal, or "too large" once opened. */
   skipReason?: string;
   /**
    * Set when the admission rule (scanners/walk/admission.ts) refused the path: a symlink whose
    * target may not be read. It is listed only as a skipped row (skipReason says why); nothing
-   * may open it, not even to hash it. size and mtimeMs are the link's own.
+   * may open it, not even to hash it. size and mtimeMs are set, and are the link's own.
    */
   refused?: true;
   /** The admission verdict, when a rule decided it ("admitted: .gitignore:2:!keep.md", "refused: ..."). */

@@ -1,4 +1,4 @@
-export { walk } from "./walker.js";
+export { walk, walkBatches } from "./walker.js";
 export { createIgnoreMatcher, type IgnoreMatcher } from "./ignore-matcher.js";
 export {
   DEFAULT_INDEX_DIR_NAME,
@@ -32,3 +32,10 @@ export {
 export type { Rule } from "./ignore-rules.js";
 export { SETTINGS_SOURCE } from "./pattern-match.js";
 export { listedFile } from "./listed-file.js";
+export {
+  openListedFile,
+  statListedFiles,
+  tooLargeReason,
+  type FileFacts,
+  type OpenedFile,
+} from "./file-facts.js";

@@ -1,6 +1,9 @@
 /**
  * One directory, ready to walk: listed, its rules loaded, its entries filtered through them,
- * stat'ed and sorted. Everything the walker needs to know before it can yield in order.
+ * symlinks resolved, and sorted. Everything the walker needs to know before it can yield in
+ * order. Plain files are not stat'ed: `readdir` with file types says what they are (Node
+ * lstats by itself the entries whose d_type the file system leaves unknown), and their size
+ * and mtime are read later by whoever needs them (file-facts.ts).
  */
 import type { Dirent } from "node:fs";
 import { sep } from "node:path";
@@ -9,6 +12,7 @@ import { toByteString } from "./byte-string.js";
 import { repoAt } from "./git-repo.js";
 import { readGitignoreText } from "./gitignore-file.js";
 import type { DirFrame, IgnoreRules } from "./ignore-rules.js";
+import type { FileFacts } from "./file-facts.js";
 import type { ResolvedWalkOptions } from "./options.js";
 
 export interface WalkContext {
@@ -34,9 +38,12 @@ export interface DirTask {
   ancestry: Ancestry;
 }
 
-/** A file entry is listed with its verdict: admitted, or refused (a row that is never read). */
+/**
+ * A file entry is listed with its verdict: admitted, or refused (a row that is never read).
+ * `facts` only for a refused link: its own lstat, the one thing its row may report.
+ */
 export type WalkEntry =
-  | { type: "file"; name: string; key: string; size: number; mtimeMs: number; verdict: Verdict }
+  | { type: "file"; name: string; key: string; verdict: Verdict; facts?: FileFacts }
   | { type: "dir"; name: string; key: string; real: string };
 
 export interface PreparedDir {
@@ -51,10 +58,8 @@ const FILE: EntryFacts = { type: "file" };
 const DIR: EntryFacts = { type: "dir" };
 const SPECIAL: EntryFacts = { type: "special" };
 
-type Pending =
-  | { type: "file"; name: string; key: string; verdict: Verdict }
-  | { type: "link"; name: string; key: string }
-  | { type: "dir"; name: string; key: string; real: string };
+/** How many entries are decided between two looks at the clock. */
+const CLOCK_EVERY = 256;
 
 export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise<PreparedDir> {
   const { rules, admission } = ctx;
@@ -71,13 +76,17 @@ export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise
   // Below a followed symlinked folder an entry's real path differs from its path: judged too.
   const belowLink = task.ancestry.real !== task.abs;
 
-  const pending: Pending[] = [];
-  for (const dirent of dirents) {
+  const entries: WalkEntry[] = [];
+  const links: { name: string; key: string }[] = [];
+  for (let i = 0; i < dirents.length; i++) {
+    const dirent = dirents[i] as Dirent;
     const name = dirent.name;
     const nameBytes = toByteString(name);
+    // A folder of 100k entries must not hold the loop either.
+    if (i % CLOCK_EVERY === CLOCK_EVERY - 1) await yieldIfDue(ctx);
     if (dirent.isSymbolicLink()) {
-      // Decided once its target is known (resolveEntries).
-      pending.push({ type: "link", name, key: nameBytes });
+      // Decided once its target is known (resolveLinks).
+      links.push({ name, key: nameBytes });
       continue;
     }
     const facts = dirent.isDirectory() ? DIR : dirent.isFile() ? FILE : SPECIAL;
@@ -89,14 +98,15 @@ export async function prepareDirectory(ctx: WalkContext, task: DirTask): Promise
       belowLink && facts !== SPECIAL ? { type: facts.type as "file" | "dir", real } : facts,
     );
     if (verdict.admitted && verdict.type === "dir") {
-      pending.push({ type: "dir", name, key: `${nameBytes}/`, real: real as string });
+      entries.push({ type: "dir", name, key: `${nameBytes}/`, real: real as string });
     } else if (facts === FILE && (verdict.admitted || verdict.listed)) {
-      pending.push({ type: "file", name, key: nameBytes, verdict });
+      entries.push({ type: "file", name, key: nameBytes, verdict });
     }
   }
 
-  const entries = await resolveEntries(ctx, task, frame, pending);
+  if (links.length > 0) await resolveLinks(ctx, task, frame, links, entries);
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  await yieldIfDue(ctx);
   return { frame, ancestry: task.ancestry, entries };
 }
 
@@ -118,51 +128,32 @@ async function childFrame(
   return ctx.rules.childFrame(parent, name, gitignore, nestedRepo);
 }
 
-/**
- * stat what needs it. Files are lstat'ed synchronously (see WalkFs.lstat) and the walk gives
- * the event loop a turn every TIME_SLICE_MS, so a server running it stays responsive.
- */
-async function resolveEntries(
+/** Symlinks, each judged by its target (which takes a realpath and a stat). */
+async function resolveLinks(
   ctx: WalkContext,
   task: DirTask,
   frame: DirFrame,
-  pending: Pending[],
-): Promise<WalkEntry[]> {
-  const { fs } = ctx.options;
-  const out: WalkEntry[] = [];
-  for (const item of pending) {
-    if (item.type === "dir") {
-      out.push(item);
-      continue;
-    }
-    const abs = task.abs + sep + item.name;
+  links: { name: string; key: string }[],
+  out: WalkEntry[],
+): Promise<void> {
+  for (const link of links) {
     try {
-      if (item.type === "file") {
-        const result = fs.lstat(abs);
-        const st = result instanceof Promise ? await result : result;
-        out.push({
-          type: "file",
-          name: item.name,
-          key: item.key,
-          size: st.size,
-          mtimeMs: st.mtimeMs,
-          verdict: item.verdict,
-        });
-      } else {
-        const entry = await resolveLink(ctx, task, frame, item, abs);
-        if (entry !== undefined) out.push(entry);
-      }
+      const entry = await resolveLink(ctx, task, frame, link, task.abs + sep + link.name);
+      if (entry !== undefined) out.push(entry);
     } catch {
       // Gone since the listing, or unreadable: not listed, like an unreadable directory.
     }
-    if (performance.now() > ctx.slice.deadline) await yieldToEventLoop(ctx);
   }
-  return out;
 }
 
 const TIME_SLICE_MS = 10;
 
-async function yieldToEventLoop(ctx: WalkContext): Promise<void> {
+/**
+ * Gives the event loop a turn once the walk has held it for TIME_SLICE_MS, so a server running
+ * a walk stays responsive: awaiting a listing that is ready already takes no turn.
+ */
+export async function yieldIfDue(ctx: WalkContext): Promise<void> {
+  if (performance.now() <= ctx.slice.deadline) return;
   await new Promise<void>((resolve) => setImmediate(resolve));
   ctx.slice.deadline = performance.now() + TIME_SLICE_MS;
 }
@@ -173,25 +164,22 @@ export function newTimeSlice(): { deadline: number } {
 
 /**
  * A symlink, decided by the admission rule once its target is known. An admitted link to a
- * file reports the target's size and mtime, since that is the content the pipeline reads; a
- * refused one is listed with its own, and nothing of the target.
+ * file is listed like a file (its figures, the target's, are read when it is opened); a
+ * refused one is listed with its own lstat, and nothing of the target.
  */
 async function resolveLink(
   ctx: WalkContext,
   task: DirTask,
   frame: DirFrame,
-  item: Pending,
+  item: { name: string; key: string },
   abs: string,
 ): Promise<WalkEntry | undefined> {
   const { fs } = ctx.options;
   let target: LinkTarget;
-  let size = 0;
-  let mtimeMs = 0;
   try {
     const real = await fs.realpath(abs);
     const st = await fs.stat(real);
     target = { real, type: st.isFile() ? "file" : st.isDirectory() ? "dir" : "special" };
-    ({ size, mtimeMs } = st);
   } catch (error) {
     target = { error: (error as NodeJS.ErrnoException).code ?? "error" };
   }
@@ -210,17 +198,11 @@ async function resolveLink(
     if (verdict.type === "dir" && "real" in target) {
       return { type: "dir", name: item.name, key: `${item.key}/`, real: target.real };
     }
-    return { type: "file", name: item.name, key: item.key, size, mtimeMs, verdict };
+    return { type: "file", name: item.name, key: item.key, verdict };
   }
   if (!verdict.listed) return undefined;
   const result = fs.lstat(abs);
   const own = result instanceof Promise ? await result : result;
-  return {
-    type: "file",
-    name: item.name,
-    key: item.key,
-    size: own.size,
-    mtimeMs: own.mtimeMs,
-    verdict,
-  };
+  const facts = { size: own.size, mtimeMs: own.mtimeMs };
+  return { type: "file", name: item.name, key: item.key, verdict, facts };
 }

@@ -12,6 +12,7 @@ import { resolveWalkOptions, type WalkOptions } from "./options.js";
 import {
   newTimeSlice,
   prepareDirectory,
+  yieldIfDue,
   type DirTask,
   type PreparedDir,
   type WalkContext,
@@ -31,12 +32,30 @@ interface Cursor {
   ahead: Map<number, Promise<PreparedDir>>;
 }
 
+/** Files per batch of walkBatches: enough to make the per-yield cost vanish, little memory. */
+const BATCH = 256;
+
 /**
  * Yields files sorted by `path` byte-wise (UTF-8), so runs over the same tree compare line by
- * line. Unreadable directories yield nothing; files that vanish between listing and stat are
- * dropped. Throws the signal's reason when aborted.
+ * line. Unreadable directories yield nothing. Plain files are yielded without size or mtime
+ * (see file-facts.ts); a file that vanishes after its folder was listed is still yielded, and
+ * whoever opens or stats it finds it gone. Throws the signal's reason when aborted.
  */
 export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
+  for await (const batch of walkBatches(options)) {
+    for (const file of batch) {
+      options.signal?.throwIfAborted(); // Not only between batches: a consumer may stop mid-batch.
+      yield file;
+    }
+  }
+}
+
+/**
+ * walk's files in arrays of up to 256, in the same order: for callers that take every file. A
+ * `yield` of an async generator costs a few hundred ns (promises, a microtask turn), which
+ * was ~20% of a walk of 50,000 files when paid per file.
+ */
+export async function* walkBatches(options: WalkOptions): AsyncGenerator<SourceFile[]> {
   const resolved = resolveWalkOptions(options);
   const rules = await IgnoreRules.create(resolved);
   const admission = Admission.forWalk(rules, resolved);
@@ -51,6 +70,7 @@ export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
   // An explicit stack instead of recursion: nested async generators would pass every file
   // through one `yield*` per directory level.
   const stack: Cursor[] = [cursor(ctx, rootDir, root)];
+  let batch: SourceFile[] = [];
   while (stack.length > 0) {
     resolved.signal?.throwIfAborted();
     const top = stack[stack.length - 1] as Cursor;
@@ -69,10 +89,17 @@ export async function* walk(options: WalkOptions): AsyncGenerator<SourceFile> {
       continue;
     }
     const path = top.dir.frame.rel === "" ? entry.name : `${top.dir.frame.rel}/${entry.name}`;
-    const file = listedFile(root, path, abs, entry.verdict, entry, resolved.maxFileSizeBytes);
+    const limit = resolved.maxFileSizeBytes;
+    const file = listedFile(root, path, entry.name, abs, entry.verdict, limit, entry.facts);
     if (file === undefined) continue;
-    yield file;
+    batch.push(file);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+      await yieldIfDue(ctx); // Listings resolved ahead are awaited without a turn of the loop.
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 function cursor(ctx: WalkContext, dir: PreparedDir, abs: string): Cursor {

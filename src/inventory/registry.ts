@@ -4,7 +4,7 @@
  * (or that was never indexed) is "pending". Output is deterministic: sorted by path, and no
  * time of the run inside, so two runs over the same tree and index are byte-identical.
  */
-import { walk } from "../../scanners/walk/index.js";
+import { statListedFiles, tooLargeReason, walkBatches } from "../../scanners/walk/index.js";
 import type { FileKind, SourceFile } from "../../scanners/types.js";
 import type { DocumentRecord, Store } from "../../indexers/store.js";
 import type { Settings } from "../config/schema.js";
@@ -58,25 +58,32 @@ export async function buildRegistry(
   const entries: RegistryEntry[] = [];
   const needHash: RegistryEntry[] = [];
   const fileByPath = new Map<string, SourceFile>();
-  for await (const file of walk(walkOptionsFor(root, settings))) {
+  // Every row reports size and mtime, and the walk reads neither: stat them all, then.
+  const walked: SourceFile[] = [];
+  for await (const files of walkBatches(walkOptionsFor(root, settings))) walked.push(...files);
+  await statListedFiles(walked);
+  for (const file of walked) {
+    const { size, mtimeMs } = file;
+    if (size === undefined || mtimeMs === undefined) continue; // Gone since the walk.
     const doc = stored.get(file.path);
     const entry: RegistryEntry = {
       path: file.path,
       kind: file.kind,
-      size: file.size,
-      mtime: new Date(file.mtimeMs).toISOString(),
+      size,
+      mtime: new Date(mtimeMs).toISOString(),
       sha256: "",
       status: "pending",
     };
-    if (doc && doc.size === file.size && doc.mtimeMs === file.mtimeMs && doc.sha256 !== "") {
+    if (doc && doc.size === size && doc.mtimeMs === mtimeMs && doc.sha256 !== "") {
       entry.sha256 = doc.sha256;
       entry.status = doc.status;
       if (doc.reason) entry.reason = doc.reason;
     } else {
       // Decided without parsing, so known even before the first reindex.
-      if (file.skipReason !== undefined) {
+      const skipReason = file.skipReason ?? tooLargeReason(file, size);
+      if (skipReason !== undefined) {
         entry.status = "skipped";
-        entry.reason = file.skipReason;
+        entry.reason = skipReason;
       } else if (file.kind === "binary") {
         entry.status = "skipped";
         entry.reason = "binary";
@@ -89,7 +96,7 @@ export async function buildRegistry(
   }
   await forEachConcurrent(needHash, 8, async (entry) => {
     try {
-      entry.sha256 = await hashSourceFile(fileByPath.get(entry.path)!);
+      entry.sha256 = (await hashSourceFile(fileByPath.get(entry.path)!)).sha256;
     } catch (error) {
       entry.status = "failed";
       entry.reason = `unreadable: ${(error as Error).message.split("\n")[0]}`;

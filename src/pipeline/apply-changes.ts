@@ -8,6 +8,7 @@ import type { SourceFile } from "../../scanners/types.js";
 import type { CatalogEntry, Store } from "../../indexers/store.js";
 import type { Logger } from "../log.js";
 import { forEachConcurrent } from "./concurrency.js";
+import { statListedFiles } from "../../scanners/walk/index.js";
 import { hashSourceFile } from "./hash-file.js";
 import { DocumentWriter } from "./document-writer.js";
 import { prepareFile, type FileParser, type IndexFileResult } from "./index-file.js";
@@ -100,11 +101,24 @@ function record(
   });
 }
 
+/**
+ * Size and mtime for the files the store already has, which the unchanged check compares: the
+ * walk does not stat (scanners/walk/file-facts.ts). New files need none here; they get theirs
+ * from the descriptor they are read through. A file gone since the walk keeps none, and is
+ * then read, and recorded as unreadable.
+ */
+async function statKnownCandidates(candidates: Candidate[]): Promise<void> {
+  const known: SourceFile[] = [];
+  for (const c of candidates) if (c.known !== undefined) known.push(c.file);
+  await statListedFiles(known);
+}
+
 export async function applyChanges(
   candidates: Candidate[],
   ctx: ApplyContext,
   counters: RunCounters,
 ): Promise<void> {
+  if (!ctx.full) await statKnownCandidates(candidates);
   const work: Candidate[] = [];
   await forEachConcurrent(candidates, HASH_CONCURRENCY, async (candidate) => {
     const { file, known } = candidate;
@@ -123,17 +137,17 @@ export async function applyChanges(
     }
     // Same bytes under a new mtime (a touch, a checkout): record the mtime, parse nothing. A
     // refused link has no bytes to compare: it may point elsewhere now, so its row is rewritten.
-    const sha256 = await hashSourceFile(file).catch(() => undefined);
+    const hashed = await hashSourceFile(file).catch(() => undefined);
     if (
       !file.refused &&
-      sha256 !== undefined &&
-      sha256 === known.sha256 &&
-      known.size === file.size
+      hashed !== undefined &&
+      hashed.sha256 === known.sha256 &&
+      known.size === hashed.size
     ) {
-      await ctx.store.touchDocument(ctx.root, file.path, file.mtimeMs);
+      await ctx.store.touchDocument(ctx.root, file.path, hashed.mtimeMs);
       counters.unchanged++;
     } else {
-      work.push({ file: { ...file, sha256 }, known });
+      work.push({ file: hashed ?? file, known });
     }
   });
 

@@ -50,7 +50,10 @@ export async function prepareFile(
   let sha256 = file.sha256;
   if (sha256 === undefined) {
     try {
-      sha256 = await hashSourceFile(file);
+      // Also fills in size, mtime and "too large" from the descriptor it reads (a walked file has none).
+      const hashed = await hashSourceFile(file);
+      ({ sha256 } = hashed);
+      file = hashed;
     } catch (error) {
       // Vanished or unreadable between the walk and now: record why, keep going.
       return notIndexed(baseRecord(file, "", "failed", `unreadable: ${describeError(error)}`));
@@ -104,8 +107,9 @@ function baseRecord(
     root: file.root,
     path: file.path,
     kind: file.kind,
-    size: file.size,
-    mtimeMs: file.mtimeMs,
+    // Unknown only for a file that could not be opened (its row says why).
+    size: file.size ?? 0,
+    mtimeMs: file.mtimeMs ?? 0,
     sha256,
     status,
     reason,

@@ -36,7 +36,9 @@ function fileAt(
   const { verdict, size, mtimeMs } = admission.judgePath(rel);
   if (size === undefined || mtimeMs === undefined) return undefined;
   const root = admission.root;
-  return listedFile(root, rel, join(root, rel), verdict, { size, mtimeMs }, maxFileSizeBytes);
+  const name = rel.slice(rel.lastIndexOf("/") + 1);
+  const facts = { size, mtimeMs }; // judgePath stat'ed it anyway: the unchanged check needs no other.
+  return listedFile(root, rel, name, join(root, rel), verdict, maxFileSizeBytes, facts);
 }
 
 export async function reindexPaths(options: ReindexPathsOptions): Promise<ReindexSummary> {

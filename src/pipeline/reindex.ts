@@ -6,8 +6,7 @@
  * transaction, so a run that is killed leaves a consistent index and the next run picks up
  * where it stopped.
  */
-import type { SourceFile } from "../../scanners/types.js";
-import { walk } from "../../scanners/walk/index.js";
+import { walkBatches } from "../../scanners/walk/index.js";
 import type { Store, StoreStats } from "../../indexers/store.js";
 import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { newCorrelationId, type Logger } from "../log.js";
@@ -164,12 +163,14 @@ async function reindexRoot(
   const catalog = await store.catalog(root);
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
-  for await (const file of walk({ ...walkOptionsFor(root, settings), signal: options.signal })) {
-    seen.add(file.path);
-    counters.scanned++;
-    if (seen.size % 500 === 0)
-      progress({ phase: "scanning", scanned: seen.size, total: 0, done: 0 });
-    candidates.push({ file: file as SourceFile, known: catalog.get(file.path) });
+  const walkOptions = { ...walkOptionsFor(root, settings), signal: options.signal };
+  for await (const files of walkBatches(walkOptions)) {
+    for (const file of files) {
+      seen.add(file.path);
+      counters.scanned++;
+      candidates.push({ file, known: catalog.get(file.path) });
+    }
+    progress({ phase: "scanning", scanned: seen.size, total: 0, done: 0 });
   }
   const gone = [...catalog.keys()].filter((path) => !seen.has(path));
   if (gone.length > 0 && !options.signal?.aborted) {

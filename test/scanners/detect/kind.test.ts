@@ -3,7 +3,7 @@
  * parser a file gets before a byte of it is read.
  */
 import { describe, expect, it } from "vitest";
-import { kindForPath, languageForPath } from "../../../scanners/detect/kind.js";
+import { kindForName, kindForPath, languageForPath } from "../../../scanners/detect/kind.js";
 
 describe("kindForPath", () => {
   it("names documents by extension, in any case", () => {
@@ -39,6 +39,23 @@ describe("kindForPath", () => {
     ]);
     // No extension, a dotfile, an unknown extension: text until the content says otherwise.
     expect(["LICENSE", ".bashrc", "file.unknownext", "dir.d/name"].map(kindForPath)).toEqual([
+      "text",
+      "text",
+      "text",
+      "text",
+    ]);
+  });
+});
+
+describe("kindForName", () => {
+  it("is kindForPath of the last segment", () => {
+    for (const name of ["Makefile", "CMakeLists.txt", "a.MD", "x.tar.gz", ".env", "noext", "a."]) {
+      expect(kindForName(name), name).toBe(kindForPath(`some/dir.md/${name}`));
+    }
+  });
+
+  it("finds no kind in names an object inherits", () => {
+    expect(["constructor", "toString", "__proto__", "x.constructor"].map(kindForName)).toEqual([
       "text",
       "text",
       "text",

@@ -4,12 +4,13 @@
  * .git, the index folder, the root's edge), and the walker and the path doors (judgePath)
  * give the same answer for every path on disk.
  */
-import { lstatSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { closeSync, lstatSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SourceFile } from "../../../scanners/types.js";
 import {
   createAdmission,
+  openListedFile,
   verdictLine,
   walk,
   type WalkOptions,
@@ -120,7 +121,9 @@ describe("admission of symlinks", () => {
       "links/to-ok",
     ]);
     // The content read through an allowed link is its target's.
-    expect(files.get("links/chain")!.size).toBe("allowed text".length);
+    const opened = openListedFile(files.get("links/chain")!);
+    closeSync(opened.fd);
+    expect(opened.size).toBe("allowed text".length);
   });
 
   it("gives every path on disk the walker's verdict when asked one path at a time", async () => {

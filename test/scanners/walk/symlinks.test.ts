@@ -3,10 +3,10 @@
  * symlink only when the admission rule allows its target (inside the root, not excluded), and
  * follows directories only when asked; any other link it lists as a refused row with a reason.
  */
-import { realpathSync, symlinkSync } from "node:fs";
+import { closeSync, realpathSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { walk, type WalkOptions } from "../../../scanners/walk/index.js";
+import { openListedFile, walk, type WalkOptions } from "../../../scanners/walk/index.js";
 import { gitInit, gitListed, isolatedEnv, tempDir, walkedPaths, writeTree } from "./helpers.js";
 
 /** What a walk reads, and what it lists as refused rows (path: reason). */
@@ -43,7 +43,11 @@ describe("symlinks", () => {
     const dir = tempDir();
     writeTree(dir, { "real.txt": "0123456789", "link.txt": "->real.txt" });
     const sizes: Record<string, number> = {};
-    for await (const f of walk({ root: dir, env })) sizes[f.path] = f.size;
+    for await (const f of walk({ root: dir, env })) {
+      const opened = openListedFile(f);
+      closeSync(opened.fd);
+      sizes[f.path] = opened.size;
+    }
     expect(sizes).toEqual({ "link.txt": 10, "real.txt": 10 });
   });
 

@@ -3,15 +3,21 @@
  * excludes, the size limit, errors, cancellation, and that ignored directories are never read.
  */
 import type { Dirent } from "node:fs";
-import { realpathSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kindForPath } from "../../../scanners/detect/kind.js";
+import type { SourceFile } from "../../../scanners/types.js";
+import { statFacts } from "../../../scanners/walk/file-facts.js";
 import {
   createIgnoreMatcher,
   isSecretFileName,
   nodeWalkFs,
+  openListedFile,
+  statListedFiles,
   walk,
+  walkBatches,
   WalkError,
   type WalkFs,
 } from "../../../scanners/walk/index.js";
@@ -45,7 +51,7 @@ function recordingFs(root: string, failing: string[] = []): { fs: WalkFs; read: 
 }
 
 describe("walk", () => {
-  it("yields SourceFile records with realpath root, stat data and kind", async () => {
+  it("yields SourceFile records with realpath root and kind, and no stat data", async () => {
     const env = isolatedEnv();
     const dir = tempDir();
     writeTree(dir, { "docs/guide.md": "# Guide\n", "src/main.ts": "export {};\n", "x.bin": "" });
@@ -57,8 +63,12 @@ describe("walk", () => {
       const st = statSync(join(root, f.path));
       expect(f.root).toBe(root);
       expect(f.absPath).toBe(join(root, f.path));
-      expect(f.size).toBe(st.size);
-      expect(f.mtimeMs).toBe(st.mtimeMs);
+      // The walk lists names only; the figures come from the descriptor the file is read through.
+      expect(f.size).toBeUndefined();
+      expect(f.mtimeMs).toBeUndefined();
+      const opened = openListedFile(f);
+      closeSync(opened.fd);
+      expect([opened.size, opened.mtimeMs]).toEqual([st.size, st.mtimeMs]);
       expect(f.kind).toBe(kindForPath(f.path));
       expect(f.skipReason).toBeUndefined();
       expect(f.sha256).toBeUndefined();
@@ -89,22 +99,57 @@ describe("walk", () => {
     expect(walked).toEqual(gitListed(dir, env));
   });
 
-  it("marks files over the size limit and still yields them", async () => {
+  it("yields files over the size limit, which opening marks too large", async () => {
     const env = isolatedEnv();
     const dir = tempDir();
     writeTree(dir, { "big.txt": "x".repeat(3 * 1024 * 1024 + 1), "small.txt": "x" });
-    const files = [];
-    for await (const f of walk({ root: dir, env, maxFileSizeBytes: 2 * 1024 * 1024 }))
-      files.push(f);
-    expect(files.map((f) => [f.path, f.skipReason])).toEqual([
+    const reasons = async (limit: number): Promise<[string, string | undefined][]> => {
+      const out: [string, string | undefined][] = [];
+      for await (const f of walk({ root: dir, env, maxFileSizeBytes: limit })) {
+        expect(f.skipReason).toBeUndefined();
+        const opened = openListedFile(f);
+        closeSync(opened.fd);
+        out.push([f.path, opened.skipReason]);
+      }
+      return out;
+    };
+    expect(await reasons(2 * 1024 * 1024)).toEqual([
       ["big.txt", "too large (3 MB > limit 2 MB)"],
       ["small.txt", undefined],
     ]);
-    const exact = [];
-    for await (const f of walk({ root: dir, env, maxFileSizeBytes: 3 * 1024 * 1024 + 1 })) {
-      exact.push(f.skipReason);
-    }
-    expect(exact).toEqual([undefined, undefined]);
+    expect(await reasons(3 * 1024 * 1024 + 1)).toEqual([
+      ["big.txt", undefined],
+      ["small.txt", undefined],
+    ]);
+  });
+
+  it("judges the size of the bytes it opens, not of the file the walk listed", async () => {
+    const env = isolatedEnv();
+    const dir = tempDir();
+    writeTree(dir, { "grows.txt": "x" });
+    const files = [];
+    for await (const f of walk({ root: dir, env, maxFileSizeBytes: 1024 })) files.push(f);
+    writeFileSync(join(dir, "grows.txt"), "x".repeat(2048));
+    const opened = openListedFile(files[0]!);
+    closeSync(opened.fd);
+    expect(opened.size).toBe(2048);
+    expect(opened.skipReason).toMatch(/^too large/);
+  });
+
+  it("opens nothing that is not a regular file now, and never a refused row", async () => {
+    const env = isolatedEnv();
+    const dir = tempDir();
+    writeTree(dir, { "was-file": "x", "link.txt": "->../outside" });
+    const files = new Map<string, SourceFile>();
+    for await (const f of walk({ root: dir, env })) files.set(f.path, f);
+    expect(files.get("link.txt")!.refused).toBe(true);
+    expect(() => openListedFile(files.get("link.txt")!)).toThrow(/refused/);
+    // Replaced by a FIFO after the walk: the open must neither block nor read it.
+    rmSync(join(dir, "was-file"));
+    execFileSync("mkfifo", [join(dir, "was-file")]);
+    expect(() => openListedFile(files.get("was-file")!)).toThrow(/not a regular file/);
+    rmSync(join(dir, "was-file"));
+    expect(() => openListedFile(files.get("was-file")!)).toThrow(/ENOENT/);
   });
 
   it("leaves out .git, the index folder and secret-looking files by default", async () => {
@@ -160,7 +205,10 @@ describe("walk", () => {
     // folder: docindex never indexes its own databases.
     const plain = await walkedPaths({ root: dir, env, defaultExcludes: false });
     const indexFolder = (p: string) => p.split("/").includes(".docindex");
-    expect(gitListed(dir, env).filter(indexFolder)).toEqual([".docindex/index.db", "sub/.docindex/x"]);
+    expect(gitListed(dir, env).filter(indexFolder)).toEqual([
+      ".docindex/index.db",
+      "sub/.docindex/x",
+    ]);
     expect(plain).toEqual(gitListed(dir, env).filter((p) => !indexFolder(p)));
     expect(plain).toContain(".env");
     expect(plain).not.toContain("sub/.git");
@@ -226,42 +274,98 @@ describe("walk", () => {
     expect(await walkedPaths({ root: dir, env, fs: failRoot })).toEqual([]);
   });
 
-  it("drops files that vanish between listing and stat", async () => {
+  it("stats no plain file: it lists what readdir says", async () => {
     const env = isolatedEnv();
     const dir = tempDir();
-    writeTree(dir, { a: ".", b: ".", c: "." });
+    writeTree(dir, { a: ".", "d/b": ".", c: "." });
+    const lstats: string[] = [];
     const fs: WalkFs = {
       ...nodeWalkFs,
-      lstat: async (path) => {
-        if (path.endsWith("/b")) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+      lstat: (path) => {
+        lstats.push(path);
         return nodeWalkFs.lstat(path);
       },
+      stat: async (path) => {
+        lstats.push(path);
+        return nodeWalkFs.stat(path);
+      },
     };
-    expect(await walkedPaths({ root: dir, env, fs })).toEqual(["a", "c"]);
+    expect(await walkedPaths({ root: dir, env, fs })).toEqual(["a", "c", "d/b"]);
+    expect(lstats).toEqual([]);
   });
 
-  it("lets the event loop run during long stretches of stat calls", async () => {
+  it("fills in size and mtime on request, letting the event loop run meanwhile", async () => {
     const env = isolatedEnv();
     const dir = tempDir();
     const count = 80;
     writeTree(dir, Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, "."])));
+    writeTree(dir, { gone: "." });
+    const files: SourceFile[] = [];
+    for await (const f of walk({ root: dir, env })) files.push(f);
+    rmSync(join(dir, "gone"));
     let calls = 0;
     let callsWhenTimerRan = -1;
+    await statListedFiles(files, (abs) => {
+      // Scheduled once the stats are under way: only a yield lets it run.
+      if (calls++ === 0) setTimeout(() => (callsWhenTimerRan = calls), 0);
+      const until = performance.now() + 1;
+      while (performance.now() < until) {
+        /* a slow disk */
+      }
+      return statFacts(abs);
+    });
+    expect(callsWhenTimerRan).toBeGreaterThan(0);
+    expect(callsWhenTimerRan).toBeLessThan(count);
+    for (const f of files) {
+      if (f.path === "gone") {
+        expect([f.size, f.mtimeMs]).toEqual([undefined, undefined]);
+        continue;
+      }
+      const st = statSync(f.absPath);
+      expect([f.size, f.mtimeMs], f.path).toEqual([st.size, st.mtimeMs]);
+    }
+  });
+
+  it("lets the event loop run even when every listing is ready at once", async () => {
+    const env = isolatedEnv();
+    const dir = tempDir();
+    const count = 60;
+    writeTree(dir, Object.fromEntries(Array.from({ length: count }, (_, i) => [`d${i}/f`, "."])));
+    let listings = 0;
+    let listingsWhenTimerRan = -1;
     const fs: WalkFs = {
       ...nodeWalkFs,
-      lstat: (path) => {
-        // Scheduled once the walk is busy stat'ing: only a yield from the walker lets it run.
-        if (calls++ === 0) setTimeout(() => (callsWhenTimerRan = calls), 0);
+      // Already resolved: awaiting it takes no turn of the event loop, only a microtask.
+      readdir: (path) => {
+        if (listings++ === 0) setTimeout(() => (listingsWhenTimerRan = listings), 0);
         const until = performance.now() + 1;
         while (performance.now() < until) {
           /* a slow disk */
         }
-        return nodeWalkFs.lstat(path);
+        return Promise.resolve(readdirSync(path, { withFileTypes: true }));
       },
     };
-    expect(await walkedPaths({ root: dir, env, fs })).toHaveLength(count);
-    expect(callsWhenTimerRan).toBeGreaterThan(0);
-    expect(callsWhenTimerRan).toBeLessThan(count);
+    for await (const batch of walkBatches({ root: dir, env, fs }))
+      expect(batch).toHaveLength(count);
+    expect(listingsWhenTimerRan).toBeGreaterThan(0);
+    expect(listingsWhenTimerRan).toBeLessThan(count);
+  });
+
+  it("yields the same files in batches as one by one", async () => {
+    const env = isolatedEnv();
+    const dir = tempDir();
+    writeTree(
+      dir,
+      Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`d${i % 7}/f${i}`, "."])),
+    );
+    const batched: string[] = [];
+    const sizes: number[] = [];
+    for await (const batch of walkBatches({ root: dir, env })) {
+      sizes.push(batch.length);
+      batched.push(...batch.map((f) => f.path));
+    }
+    expect(batched).toEqual(await walkedPaths({ root: dir, env }));
+    expect(sizes).toEqual([256, 256, 88]);
   });
 
   it("stops with the signal's reason when aborted", async () => {
