@@ -8,7 +8,6 @@ import { languageForPath } from "../detect/kind.js";
 import { binaryMagic } from "../detect/magic.js";
 import type { FileKind, ParsedDocument, ParseOutcome } from "../types.js";
 import { parseCode } from "./code.js";
-import { parseDocx } from "./docx.js";
 import { parseHtml } from "./html.js";
 import { normalizeNewlines } from "./lines.js";
 import { markupFlavorForPath, parseMarkdown } from "./markdown.js";
@@ -49,7 +48,9 @@ export async function parseBytes(
     // Content beats the name for PDF: a PDF saved as ".txt" or without extension is still a PDF.
     if (kind === "pdf" || binaryMagic(bytes) === "pdf")
       return await parsePdf(bytes, options.passwords);
-    if (kind === "docx") return await parseDocx(bytes);
+    // Loaded on first use: mammoth is most of a parser worker's start-up (about 110 ms of CPU
+    // each), and a tree of text files never needs it.
+    if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes);
     if (sniffBinary(bytes).binary) return skipped(REASONS.binary);
     const decoded = decodeText(bytes, kind === "html" ? htmlCharset(bytes) : undefined);
     const text = normalizeNewlines(decoded.text);
