@@ -33,14 +33,30 @@ function unitsAt(text: string, span: Span, level: RegExp): Span[] {
   return units;
 }
 
-/** Inside a word: the longest prefixes that fit, never cutting a surrogate pair. */
+/**
+ * Characters estimated ahead of a cut, per token of budget, at first: a piece holds at most a
+ * few characters per token (8 for a run of one mark), so this window nearly always holds more
+ * than the budget. It doubles when it does not.
+ */
+const WINDOW_CHARS_PER_TOKEN = 16;
+
+/**
+ * Inside a word: the longest prefixes that fit, never cutting a surrogate pair. Each cut looks
+ * at a window ahead of it, not at the whole rest: estimating the rest for every piece made a
+ * minified 700 KB bundle (one long line, 750 pieces) take 20 s.
+ */
 function hardSplit(text: string, span: Span, budget: number): Span[] {
   const pieces: Span[] = [];
   let start = span.start;
   while (start < span.end) {
-    const rest = span.end - start;
-    const restTokens = estimateTokens(text.slice(start, span.end));
-    let len = restTokens <= budget ? rest : Math.max(1, Math.floor((rest * budget) / restTokens));
+    let window = Math.min(span.end - start, budget * WINDOW_CHARS_PER_TOKEN);
+    let windowTokens = estimateTokens(text.slice(start, start + window));
+    while (windowTokens <= budget && start + window < span.end) {
+      window = Math.min(span.end - start, window * 2);
+      windowTokens = estimateTokens(text.slice(start, start + window));
+    }
+    let len =
+      windowTokens <= budget ? window : Math.max(1, Math.floor((window * budget) / windowTokens));
     while (len > 1 && estimateTokens(text.slice(start, start + len)) > budget) {
       len = Math.max(1, Math.floor(len * 0.9));
     }
