@@ -55,7 +55,12 @@ async function raw(root: string, listPath: string, dbPath: string): Promise<Chil
     })();
     db.close();
   });
-  return { coldMs, cpuMs: cpuMsSince(cpu), dbBytes: fileBytes(dbPath), maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    coldMs,
+    cpuMs: cpuMsSince(cpu),
+    dbBytes: fileBytes(dbPath),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 async function docindex(root: string): Promise<ChildResult> {
