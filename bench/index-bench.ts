@@ -42,10 +42,12 @@ function measure(label: string, root: string, files: TreeFile[], workDir: string
   const rawS = pick(raws, (r) => r.coldMs) / 1000;
   const rawMb = pick(raws, (r) => r.dbBytes) / MB;
   const coldS = pick(ours, (r) => r.coldMs) / 1000;
+  const rawCpuS = pick(raws, (r) => r.cpuMs) / 1000;
+  const cpuS = pick(ours, (r) => r.cpuMs) / 1000;
   const indexMb = pick(ours, (r) => r.dbBytes) / MB;
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   console.log(
-    `| ${label} | ${files.length} | ${fmt(bytes / MB)} | ${fmt(rawS, 2)} | ${fmt(rawMb)} | ${fmt(coldS, 2)} | ${fmt(coldS / rawS, 2)}x | ${fmt(indexMb)} | ${fmt(indexMb / rawMb, 2)}x | ${fmt(
+    `| ${label} | ${files.length} | ${fmt(bytes / MB)} | ${fmt(rawS, 2)} | ${fmt(rawMb)} | ${fmt(coldS, 2)} | ${fmt(coldS / rawS, 2)}x | ${fmt(rawCpuS, 2)} | ${fmt(cpuS, 2)} | ${fmt(cpuS / rawCpuS, 2)}x | ${fmt(indexMb)} | ${fmt(indexMb / rawMb, 2)}x | ${fmt(
       pick(ours, (r) => r.maxRssMb),
       0,
     )} (raw ${fmt(
@@ -82,9 +84,9 @@ export async function indexBench(workDir: string): Promise<void> {
       .join(", ")}\n`,
   );
   console.log(
-    "| corpus | files | MB | raw FTS5 s | raw db MB | docindex cold s | ratio | index MB | size ratio | peak RSS MB | unchanged s | indexed |",
+    "| corpus | files | MB | raw FTS5 s | raw db MB | docindex cold s | ratio | raw CPU s | docindex CPU s | CPU ratio | index MB | size ratio | peak RSS MB | unchanged s | indexed |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   measure("scifact", scifact, scifactFiles, workDir);
   measure("large-tree", large, largeFiles, workDir);
   console.log(

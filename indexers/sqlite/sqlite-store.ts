@@ -98,6 +98,9 @@ export class SqliteStore implements Store {
     text: string | undefined,
   ): void => {
     const s = this.statements;
+    // A new document (every one of a cold run) has nothing to delete: one probe instead of
+    // four statements and the vector-orphan checks.
+    const replacing = s.docId.get(doc.root, doc.path) !== undefined;
     const id = s.upsertDoc.get({
       root: doc.root,
       path: doc.path,
@@ -114,10 +117,12 @@ export class SqliteStore implements Store {
       indexedAt: doc.indexedAt,
       chunkCount: chunks.length,
     }) as number;
-    const oldIds = s.chunkIds.all(id) as string[];
-    s.deleteFts.run(id);
-    s.deleteChunks.run(id);
-    s.deleteText.run(id);
+    const oldIds = replacing ? (s.chunkIds.all(id) as string[]) : [];
+    if (replacing) {
+      s.deleteFts.run(id);
+      s.deleteChunks.run(id);
+      s.deleteText.run(id);
+    }
     if (text !== undefined) {
       const gaps = textGaps(text, chunks);
       if (gaps === undefined) s.insertText.run(id, text, null);

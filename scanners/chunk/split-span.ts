@@ -34,24 +34,29 @@ function unitsAt(text: string, span: Span, level: RegExp): Span[] {
 }
 
 /**
- * Inside a word: the longest prefixes that fit, never cutting a surrogate pair. Each piece's
- * length is first guessed from the whole span's tokens per character, then shortened until
- * the piece fits. The guess comes from one estimate of the span: estimating the rest of the
- * span for every piece made a 1 MB minified line (one "word" to the lower levels) cost
- * quadratic time, most of the indexing thread's time on a tree of npm packages.
+ * Characters estimated ahead of a cut, per token of budget, at first: a piece holds at most a
+ * few characters per token (8 for a run of one mark), so this window nearly always holds more
+ * than the budget. It doubles when it does not.
+ */
+const WINDOW_CHARS_PER_TOKEN = 16;
+
+/**
+ * Inside a word: the longest prefixes that fit, never cutting a surrogate pair. Each cut looks
+ * at a window ahead of it, not at the whole rest: estimating the rest for every piece made a
+ * minified 700 KB bundle (one long line, 750 pieces) take 20 s.
  */
 function hardSplit(text: string, span: Span, budget: number): Span[] {
   const pieces: Span[] = [];
-  const spanTokens = estimateTokens(text.slice(span.start, span.end));
-  const guess = Math.max(1, Math.floor(((span.end - span.start) * budget) / spanTokens));
   let start = span.start;
   while (start < span.end) {
-    const rest = span.end - start;
-    // A short remainder is taken whole when it fits, as one estimate of it is cheap.
+    let window = Math.min(span.end - start, budget * WINDOW_CHARS_PER_TOKEN);
+    let windowTokens = estimateTokens(text.slice(start, start + window));
+    while (windowTokens <= budget && start + window < span.end) {
+      window = Math.min(span.end - start, window * 2);
+      windowTokens = estimateTokens(text.slice(start, start + window));
+    }
     let len =
-      rest <= 2 * guess && estimateTokens(text.slice(start, span.end)) <= budget
-        ? rest
-        : Math.min(guess, rest);
+      windowTokens <= budget ? window : Math.max(1, Math.floor((window * budget) / windowTokens));
     while (len > 1 && estimateTokens(text.slice(start, start + len)) > budget) {
       len = Math.max(1, Math.floor(len * 0.9));
     }

@@ -6,9 +6,11 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { ChunkOptions } from "../chunk/index.js";
 import type { ParseOptions } from "../parsers/parse-options.js";
 import { failed, shortMessage } from "../parsers/outcome.js";
 import type { FileKind, ParseOutcome } from "../types.js";
+import type { PreparedOutcome } from "./prepare-document.js";
 import { isParseResponse, type ParseRequest, type WorkerInit } from "./protocol.js";
 import { assertWorkerScriptExists, defaultWorkerScript } from "./worker-script.js";
 
@@ -19,6 +21,11 @@ export interface ParserPoolOptions {
   timeoutMs?: number;
   /** V8 old-generation heap limit per worker; default 512 MB. */
   maxMemoryMb?: number;
+  /**
+   * Files sent to one worker ahead of its answers; default 4. A worker then never waits for a
+   * round trip to the indexing thread between two small files (see README.md).
+   */
+  queuePerWorker?: number;
   parseOptions?: ParseOptions;
   /**
    * The worker script. Tests only: they pass workers that hang, crash or leak on purpose.
@@ -27,14 +34,19 @@ export interface ParserPoolOptions {
   workerScript?: URL;
 }
 
+/** A failure the pool itself decides (timeout, crash) fits both outcome types. */
+type Outcome = ParseOutcome | PreparedOutcome;
+
 interface Task {
   request: ParseRequest;
-  resolve: (outcome: ParseOutcome) => void;
+  resolve: (outcome: Outcome) => void;
 }
 
 interface Slot {
   worker: Worker;
-  task?: Task;
+  /** Sent and unanswered, oldest first: the first is the one running. */
+  tasks: Task[];
+  /** The time limit of the running file, restarted at each answer. */
   timer?: NodeJS.Timeout;
   /** Set once the worker is being replaced; its late events are ignored. */
   dead: boolean;
@@ -46,12 +58,12 @@ export class ParserPool {
   private readonly size: number;
   private readonly timeoutMs: number;
   private readonly maxMemoryMb: number;
+  private readonly queuePerWorker: number;
   private readonly init: WorkerInit;
   private readonly script: URL;
   private readonly queue: Task[] = [];
   private queueHead = 0;
   private readonly slots = new Set<Slot>();
-  private readonly idle: Slot[] = [];
   private nextId = 1;
   private closed = false;
   private drained: (() => void)[] = [];
@@ -60,6 +72,7 @@ export class ParserPool {
     this.size = positiveInteger(options.size ?? availableParallelism(), "size");
     this.timeoutMs = positiveInteger(options.timeoutMs ?? 30_000, "timeoutMs");
     this.maxMemoryMb = positiveInteger(options.maxMemoryMb ?? 512, "maxMemoryMb");
+    this.queuePerWorker = positiveInteger(options.queuePerWorker ?? 4, "queuePerWorker");
     this.init = { parseOptions: options.parseOptions ?? {} };
     this.script = options.workerScript ?? defaultWorkerScript();
     assertWorkerScriptExists(this.script);
@@ -67,9 +80,34 @@ export class ParserPool {
 
   /** Resolves with the file's outcome; never rejects, except after close() or terminate(). */
   parse(absPath: string, kind: FileKind): Promise<ParseOutcome> {
+    return this.submit({ id: this.nextId++, absPath, kind }) as Promise<ParseOutcome>;
+  }
+
+  /**
+   * Reads the file once in a worker, hashes, parses and chunks it (prepareDocument): what the
+   * indexing pipeline asks, so that its own thread only writes. `path` is root-relative (chunk
+   * ids derive from it); `sizeLimit` is judged on the fstat of the descriptor the worker reads.
+   * Never rejects, except after close() or terminate().
+   */
+  prepare(
+    absPath: string,
+    path: string,
+    kind: FileKind,
+    chunk: ChunkOptions,
+    sizeLimit?: number,
+  ): Promise<PreparedOutcome> {
+    return this.submit({
+      id: this.nextId++,
+      absPath,
+      kind,
+      prepare: { path, chunk, sizeLimit },
+    }) as Promise<PreparedOutcome>;
+  }
+
+  private submit(request: ParseRequest): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error("ParserPool is closed"));
     return new Promise((resolve) => {
-      this.queue.push({ request: { id: this.nextId++, absPath, kind }, resolve });
+      this.queue.push({ request, resolve });
       this.pump();
     });
   }
@@ -92,25 +130,31 @@ export class ParserPool {
     this.queue.length = 0;
     for (const slot of this.slots) {
       if (slot.timer !== undefined) clearTimeout(slot.timer);
-      slot.task?.resolve(failed(CANCELLED_REASON));
-      slot.task = undefined;
+      for (const task of slot.tasks.splice(0)) task.resolve(failed(CANCELLED_REASON));
     }
     await this.stopAll();
   }
 
   private pendingCount(): number {
-    let busy = 0;
-    for (const slot of this.slots) if (slot.task !== undefined) busy++;
-    return busy + this.queue.length - this.queueHead;
+    let sent = 0;
+    for (const slot of this.slots) sent += slot.tasks.length;
+    return sent + this.queue.length - this.queueHead;
+  }
+
+  /** The worker with the fewest files, or a new one while every worker has some and more may start. */
+  private slotWithRoom(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots)
+      if (best === undefined || slot.tasks.length < best.tasks.length) best = slot;
+    if ((best === undefined || best.tasks.length > 0) && this.slots.size < this.size)
+      return this.spawn();
+    return best !== undefined && best.tasks.length < this.queuePerWorker ? best : undefined;
   }
 
   private pump(): void {
     while (this.queueHead < this.queue.length) {
-      let slot = this.idle.pop();
-      if (slot === undefined) {
-        if (this.slots.size >= this.size) return;
-        slot = this.spawn();
-      }
+      const slot = this.slotWithRoom();
+      if (slot === undefined) return;
       const task = this.queue[this.queueHead++];
       if (task === undefined) break;
       this.assign(slot, task);
@@ -132,7 +176,7 @@ export class ParserPool {
       // Workers inherit the parent's node flags; --input-type (node -e) makes a worker refuse to start.
       execArgv: process.execArgv.filter((arg) => !arg.startsWith("--input-type")),
     });
-    const slot: Slot = { worker, dead: false };
+    const slot: Slot = { worker, tasks: [], dead: false };
     worker.on("message", (message: unknown) => this.onMessage(slot, message));
     worker.on("error", (error: Error) => this.retire(slot, crashReason(error, this.maxMemoryMb)));
     worker.on("exit", (code: number) =>
@@ -143,44 +187,52 @@ export class ParserPool {
   }
 
   private assign(slot: Slot, task: Task): void {
-    slot.task = task;
-    slot.worker.ref();
+    slot.tasks.push(task);
+    if (slot.tasks.length === 1) {
+      slot.worker.ref();
+      this.startClock(slot);
+    }
+    slot.worker.postMessage(task.request);
+  }
+
+  /** The running file's time limit; the worker starts a file as soon as it answers the one before. */
+  private startClock(slot: Slot): void {
     slot.timer = setTimeout(
       () => this.retire(slot, `timed out after ${seconds(this.timeoutMs)} s`),
       this.timeoutMs,
     );
-    slot.worker.postMessage(task.request);
   }
 
   private onMessage(slot: Slot, message: unknown): void {
-    const task = slot.task;
+    const task = slot.tasks[0];
     if (slot.dead || task === undefined) return;
     if (!isParseResponse(message) || message.id !== task.request.id) {
       this.retire(slot, "worker crashed: malformed reply");
       return;
     }
     clearTimeout(slot.timer);
-    slot.task = undefined;
     slot.timer = undefined;
+    slot.tasks.shift();
+    if (slot.tasks.length > 0) this.startClock(slot);
     // An idle worker must not keep the process alive.
-    slot.worker.unref();
-    this.idle.push(slot);
+    else slot.worker.unref();
     task.resolve(message.outcome);
     this.pump();
   }
 
-  /** Fails the slot's file with `reason`, terminates the worker and lets pump() replace it. */
+  /**
+   * Fails the slot's running file with `reason`, terminates the worker, puts the files sent
+   * after it back at the head of the queue (they never started) and lets pump() replace it.
+   */
   private retire(slot: Slot, reason: string): void {
     if (slot.dead) return;
     slot.dead = true;
     if (slot.timer !== undefined) clearTimeout(slot.timer);
-    const task = slot.task;
-    slot.task = undefined;
+    const [running, ...waiting] = slot.tasks.splice(0);
     this.slots.delete(slot);
-    const idleAt = this.idle.indexOf(slot);
-    if (idleAt !== -1) this.idle.splice(idleAt, 1);
     void slot.worker.terminate().catch(() => undefined);
-    task?.resolve(failed(reason));
+    this.queue.splice(this.queueHead, 0, ...waiting);
+    running?.resolve(failed(reason));
     this.pump();
   }
 
@@ -196,7 +248,6 @@ export class ParserPool {
       return slot.worker.terminate().catch(() => undefined);
     });
     this.slots.clear();
-    this.idle.length = 0;
     await Promise.all(workers);
   }
 }

@@ -20,7 +20,10 @@ export interface FileFacts {
 }
 
 /** "too large (…)" when `size` is over the file's limit, else undefined. The one size policy. */
-export function tooLargeReason(file: SourceFile, size: number): string | undefined {
+export function tooLargeReason(
+  file: Pick<SourceFile, "sizeLimit">,
+  size: number,
+): string | undefined {
   const limit = file.sizeLimit ?? DEFAULT_MAX_FILE_SIZE_BYTES;
   return size > limit ? formatTooLarge(size, limit) : undefined;
 }
@@ -38,7 +41,9 @@ export interface OpenedFile extends FileFacts {
  * folder since the walk) throws too. O_NONBLOCK: opening a FIFO must not wait for a writer.
  * Never for a refused row: nothing may open what it points at.
  */
-export function openListedFile(file: SourceFile): OpenedFile {
+export function openListedFile(
+  file: Pick<SourceFile, "absPath" | "path" | "refused" | "skipReason" | "sizeLimit">,
+): OpenedFile {
   if (file.refused) throw new Error(`refused: ${file.path} may not be opened`);
   const fd = openSync(file.absPath, constants.O_RDONLY | constants.O_NONBLOCK);
   let st: Stats;

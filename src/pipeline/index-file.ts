@@ -2,15 +2,26 @@
  * One file through parse → chunk → store. Whatever happens, the file ends as a row in the
  * store: indexed with its chunks, or skipped/failed with a reason. Nothing here throws for a
  * bad file; only a failing store (disk full, closed) propagates, because that ends the run.
+ *
+ * The parser (the worker pool) reads, hashes, parses and chunks the file in one go
+ * (scanners/pool/prepare-document.ts), so this thread only turns the outcome into a row.
  */
-import type { Chunk, ParseOutcome, SourceFile } from "../../scanners/types.js";
-import { chunkDocument } from "../../scanners/chunk/index.js";
+import type { SourceFile } from "../../scanners/types.js";
+import type { ChunkOptions } from "../../scanners/chunk/index.js";
+import type { FileFacts, PreparedOutcome } from "../../scanners/pool/prepare-document.js";
 import type { DocumentRecord, DocumentWrite, Store } from "../../indexers/store.js";
 import { describeError } from "../errors.js";
 import { hashSourceFile } from "./hash-file.js";
 
 export interface FileParser {
-  parse(absPath: string, kind: SourceFile["kind"]): Promise<ParseOutcome>;
+  prepare(
+    absPath: string,
+    path: string,
+    kind: SourceFile["kind"],
+    chunk: ChunkOptions,
+    /** Judged by the reader on the fstat of the descriptor it reads (SourceFile.sizeLimit). */
+    sizeLimit?: number,
+  ): Promise<PreparedOutcome>;
 }
 
 export interface IndexFileContext {
@@ -25,15 +36,9 @@ export interface IndexFileResult {
   chunks: number;
 }
 
-async function outcomeFor(file: SourceFile, parser: FileParser): Promise<ParseOutcome> {
-  if (file.skipReason !== undefined)
-    return { ok: false, status: "skipped", reason: file.skipReason };
-  if (file.kind === "binary") return { ok: false, status: "skipped", reason: "binary" };
-  try {
-    return await parser.parse(file.absPath, file.kind);
-  } catch (error) {
-    return { ok: false, status: "failed", reason: `parser error: ${describeError(error)}` };
-  }
+/** Listed but never parsed: the walker's reason (too large, a refused link) or binary. */
+function unparsedReason(file: SourceFile): string | undefined {
+  return file.skipReason ?? (file.kind === "binary" ? "binary" : undefined);
 }
 
 export interface PreparedFile {
@@ -47,10 +52,12 @@ export async function prepareFile(
   file: SourceFile,
   ctx: Omit<IndexFileContext, "store">,
 ): Promise<PreparedFile> {
-  let sha256 = file.sha256;
-  if (sha256 === undefined) {
+  const unparsed = unparsedReason(file);
+  if (unparsed !== undefined) {
+    // Hashed here, streamed: such files are rare, and may be large.
+    let sha256 = file.sha256;
     try {
-      // Also fills in size, mtime and "too large" from the descriptor it reads (a walked file has none).
+      // Also fills in size and mtime from the descriptor it reads (a walked file has none).
       const hashed = await hashSourceFile(file);
       ({ sha256 } = hashed);
       file = hashed;
@@ -58,19 +65,35 @@ export async function prepareFile(
       // Vanished or unreadable between the walk and now: record why, keep going.
       return notIndexed(baseRecord(file, "", "failed", `unreadable: ${describeError(error)}`));
     }
+    return notIndexed(baseRecord(file, sha256, "skipped", unparsed));
   }
-  const outcome = await outcomeFor(file, ctx.parser);
-  if (!outcome.ok) return notIndexed(baseRecord(file, sha256, outcome.status, outcome.reason));
-  const { doc } = outcome;
-  let chunks: Chunk[];
+  let outcome: PreparedOutcome;
   try {
-    chunks = chunkDocument(file.path, doc, { maxTokens: ctx.chunkTokens });
+    outcome = await ctx.parser.prepare(
+      file.absPath,
+      file.path,
+      file.kind,
+      { maxTokens: ctx.chunkTokens },
+      file.sizeLimit,
+    );
   } catch (error) {
-    const reason = `chunking failed: ${describeError(error)}`;
-    return notIndexed(baseRecord(file, sha256, "failed", reason));
+    outcome = { ok: false, status: "failed", reason: `parser error: ${describeError(error)}` };
   }
+  if (!outcome.ok) {
+    // No facts: the worker never hashed the bytes (too large, unreadable, timed out,
+    // crashed). A hash still lets the next run tell a touch from an edit; it is streamed here,
+    // with size and mtime from its descriptor. A file that cannot be read has "".
+    const facts: FileFacts =
+      outcome.facts ??
+      (await hashSourceFile(file).then(
+        ({ size, mtimeMs, sha256 }) => ({ size, mtimeMs, sha256 }),
+        () => ({ size: file.size ?? 0, mtimeMs: file.mtimeMs ?? 0, sha256: "" }),
+      ));
+    return notIndexed(baseRecord(file, facts, outcome.status, outcome.reason));
+  }
+  const { doc, chunks, facts } = outcome;
   const record: DocumentRecord = {
-    ...baseRecord(file, sha256, "indexed"),
+    ...baseRecord(file, facts, "indexed"),
     title: doc.title,
     language: doc.language,
     pageCount: doc.pageCount,
@@ -97,19 +120,25 @@ export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promis
   return result;
 }
 
+/**
+ * The row's size and mtime are those of the bytes hashed (the fstat of the file the worker
+ * read) when there are such bytes, else the walker's.
+ */
 function baseRecord(
   file: SourceFile,
-  sha256: string,
+  facts: FileFacts | string,
   status: DocumentRecord["status"],
   reason?: string,
 ): DocumentRecord {
+  const { size, mtimeMs, sha256 } =
+    typeof facts === "string" ? { size: file.size, mtimeMs: file.mtimeMs, sha256: facts } : facts;
   return {
     root: file.root,
     path: file.path,
     kind: file.kind,
     // Unknown only for a file that could not be opened (its row says why).
-    size: file.size ?? 0,
-    mtimeMs: file.mtimeMs ?? 0,
+    size: size ?? 0,
+    mtimeMs: mtimeMs ?? 0,
     sha256,
     status,
     reason,

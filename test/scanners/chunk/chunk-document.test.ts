@@ -93,6 +93,19 @@ describe("chunkDocument: code and text by line ranges", () => {
     expect(chunks.map((c) => c.text).join("")).toContain(blob);
   });
 
+  it("hard-splits a long minified line into full pieces that tile it", () => {
+    // Density varies along the line (identifiers, then runs of marks), as in a bundle: each cut
+    // estimates a window ahead of it, and must still fill its piece.
+    let line = "";
+    for (let i = 0; line.length < 200_000; i++)
+      line += i % 7 === 0 ? "=".repeat(90) : `fn${i}(aLongIdentifierName${i},b[${i}]);`;
+    const doc = plain(`${line}\n`);
+    const chunks = chunkDocument("bundle.min.js", doc, { maxTokens: 64 });
+    expectWellFormed(chunks, doc, 64);
+    expect(chunks.map((c) => c.text).join("")).toBe(line);
+    for (const chunk of chunks.slice(0, -1)) expect(chunk.tokens).toBeGreaterThan(32);
+  });
+
   it("repeats trailing lines when overlap is asked for", () => {
     const text = Array.from({ length: 60 }, (_, i) => `line number ${i} has a few words`).join(
       "\n",

@@ -4,10 +4,12 @@
  * worker for timeouts, crashes and out-of-memory.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { chunkDocument } from "../../../scanners/chunk/index.js";
 import { parseFile } from "../../../scanners/parsers/index.js";
 import { CANCELLED_REASON, ParserPool } from "../../../scanners/pool/parser-pool.js";
 import { defaultWorkerScript } from "../../../scanners/pool/worker-script.js";
@@ -49,6 +51,36 @@ describe.skipIf(!HAVE_DOCS)("ParserPool with the real parse worker", () => {
   }, 240_000); // the whole dataset twice (pool and in-process): most of a minute on two busy cores
 });
 
+describe("ParserPool.prepare (read once, hash, parse, chunk in the worker)", () => {
+  it("answers the fstat facts, the sha256 of the bytes and the chunks chunkDocument makes", async () => {
+    // A budget of 8 tokens cuts the text into several chunks: they cross threads as ranges.
+    const body = "# Guide\n\nHow to feed the newts.\n\n## Water\n\nChange it daily.\n";
+    const path = dir.write("guide.md", body);
+    const pool = new ParserPool({ size: 1 });
+    try {
+      const prepared = await pool.prepare(path, "docs/guide.md", "markdown", { maxTokens: 8 });
+      const parsed = await parseFile(path, "markdown");
+      if (!prepared.ok || !parsed.ok) throw new Error("expected both to parse");
+      const st = statSync(path);
+      expect(prepared.facts).toEqual({
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        sha256: createHash("sha256").update(readFileSync(path)).digest("hex"),
+      });
+      expect(prepared.doc).toEqual(parsed.doc);
+      const direct = chunkDocument("docs/guide.md", parsed.doc, { maxTokens: 8 });
+      expect(direct.length).toBeGreaterThan(1);
+      expect(prepared.chunks).toEqual(direct);
+      const gone = await pool.prepare(join(dir.path, "gone.md"), "gone.md", "markdown", {});
+      expect(gone).toMatchObject({ ok: false, status: "failed" });
+      expect(gone.ok === false && gone.reason).toMatch(/^unreadable: ENOENT/);
+      expect(gone.ok === false && gone.facts).toBeUndefined();
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("ParserPool failure handling (misbehaving test worker)", () => {
   it("times out a hanging worker, replaces it and goes on with the queue", async () => {
     const pool = new ParserPool({ size: 1, timeoutMs: 500, workerScript: misbehaving });
@@ -62,6 +94,24 @@ describe("ParserPool failure handling (misbehaving test worker)", () => {
         "failed: timed out after 0.5 s",
         "/x/a.txt",
         "/x/b.txt",
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("sends files ahead to a worker, and gives those behind a crash to a fresh one", async () => {
+    const pool = new ParserPool({ size: 1, queuePerWorker: 3, workerScript: misbehaving });
+    try {
+      const results = await Promise.all(
+        ["/s/1", "/s/exit", "/s/2", "/s/3", "/s/4"].map((p) => pool.parse(p, "text")),
+      );
+      expect(results.map(textOf)).toEqual([
+        "/s/1",
+        "failed: worker crashed: exited with code 3",
+        "/s/2",
+        "/s/3",
+        "/s/4",
       ]);
     } finally {
       await pool.close();
