@@ -160,6 +160,11 @@ export interface Store {
    */
   readonly writeConcurrency?: number;
   /**
+   * Chunks per round of the vector backlog (list pending, write vectors), for a store whose
+   * cost is per round trip and per segment rather than per vector (Elasticsearch); 64 without it.
+   */
+  readonly vectorBatchSize?: number;
+  /**
    * Replaces the document, all its chunks and its extracted text atomically: a search never
    * sees half of it. Skipped and failed documents are upserted too, with no chunks.
    */

@@ -39,6 +39,7 @@ import {
 } from "./layout.js";
 import type { IndexShape, StoredVectorModel } from "./mapping.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { MetaCache } from "./meta-cache.js";
 import { replaceDocuments, type DocumentWrite } from "./group-writes.js";
 import { PitCache } from "./pit-cache.js";
 import { UpsertBatcher } from "./upsert-batcher.js";
@@ -83,6 +84,12 @@ const DELETE_BATCH = 500;
 const MAX_UNREFRESHED = 20_000;
 const UPSERT_GROUP = 64;
 const UPSERT_GROUPS_RUNNING = 2;
+/**
+ * Chunks per vector-backlog round. Each round costs a pending-list search, a chunk lookup and
+ * a `_bulk` whatever its size, and Elasticsearch indexes a bulk's vectors into the same
+ * segment: rounds of 64 made 103 rounds of SciFact's 6,588 chunks (see bench/README.md).
+ */
+const VECTOR_ROUND = 1000;
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -96,6 +103,9 @@ export class ElasticsearchStore implements Store {
   );
   /** Chunks given vectors that searches may not see yet: left out of the pending list. */
   private readonly unrefreshedVectors = new UnrefreshedVectors();
+  /** The current model for the vector backlog's reads and writes (meta-cache.ts). */
+  private readonly meta = new MetaCache((index) => readIndexMeta(this.conn, index));
+  readonly vectorBatchSize = VECTOR_ROUND;
   private readonly pits: PitCache;
   /** Concurrent upserts share round trips (upsert-batcher.ts). */
   private readonly upserts = new UpsertBatcher<DocumentWrite>(
@@ -438,25 +448,28 @@ export class ElasticsearchStore implements Store {
   async setVectorModel(model: VectorModel): Promise<void> {
     checkModel(model);
     const indices = this.rebuilding ? [this.layout.live, this.layout.rebuild] : [this.layout.live];
-    for (const index of indices) await declareModel(this.conn, index, model);
+    for (const index of indices) {
+      await declareModel(this.conn, index, model);
+      this.meta.forget(index);
+    }
   }
 
   async chunksWithoutVectors(limit: number): Promise<PendingChunk[]> {
     const index = this.writeIndex;
-    const model = await currentModel(this.conn, index);
+    const model = (await this.meta.get(index)).vectorModel;
     return pendingChunks(this.conn, index, model, limit, await this.freshForVectors(index, model));
   }
 
   async countChunksWithoutVectors(): Promise<number> {
     const index = this.writeIndex;
-    const model = await currentModel(this.conn, index);
+    const model = (await this.meta.get(index)).vectorModel;
     return countPending(this.conn, index, model, await this.freshForVectors(index, model));
   }
 
   async putVectors(vectors: ChunkVector[]): Promise<void> {
     if (vectors.length === 0) return;
     const index = this.writeIndex;
-    const meta = await readIndexMeta(this.conn, index);
+    const meta = await this.meta.get(index);
     if (meta.vectorModel === undefined) {
       throw new StoreError(
         "VECTOR_MISMATCH",
@@ -497,6 +510,7 @@ export class ElasticsearchStore implements Store {
     if (this.rebuilding) throw new Error("A rebuild is already in progress in this store.");
     const meta = await readIndexMeta(this.conn, this.layout.live);
     await createRebuild(this.conn, this.layout, this.shape, { schema: meta.schema }, {});
+    this.meta.forget(this.layout.rebuild);
     this.rebuilding = true;
     if (meta.vectorModel !== undefined) {
       await declareModel(this.conn, this.layout.rebuild, {
@@ -520,6 +534,9 @@ export class ElasticsearchStore implements Store {
     this.rebuilding = false;
     this.refresher.forget(this.layout.rebuild);
     this.unrefreshedVectors.forget(this.layout.rebuild);
+    // Both aliases name other indices now.
+    this.meta.forget(this.layout.rebuild);
+    this.meta.forget(this.layout.live);
     if (old !== undefined && old !== next) await dropIndex(this.conn, old);
   }
 
@@ -530,6 +547,7 @@ export class ElasticsearchStore implements Store {
     this.rebuilding = false;
     this.refresher.forget(this.layout.rebuild);
     this.unrefreshedVectors.forget(this.layout.rebuild);
+    this.meta.forget(this.layout.rebuild);
     if (target !== undefined) await dropIndex(this.conn, target);
   }
 

@@ -8,6 +8,13 @@
  * before the record was written), so a search sees one whole version of each document, never a
  * mix, whatever refreshes happened in between. Chunks dropped by that check (a version in
  * flight, leftovers of a crash) are made up for by fetching more from the same snapshot.
+ *
+ * One result per document is chosen here, not by `collapse`: collapsing makes Lucene score every
+ * matching chunk (an OR query of SciFact words matches half of them), while a plain top-k sorted
+ * by score alone lets it skip chunks that cannot compete. The top chunks are sorted with the
+ * SQLite store's tie-breaks in JavaScript and the first of each document kept; a window whose
+ * last chunk ties with the last result kept is widened, so ties are broken as SQLite breaks them
+ * and never by where the window happened to end (bench/README.md, `elasticsearch-ratios`).
  */
 import type { estypes } from "@elastic/elasticsearch";
 import picomatch from "picomatch";
@@ -28,13 +35,8 @@ const MAX_WINDOW = 10_000;
 
 type Query = estypes.QueryDslQueryContainer;
 
-/** Ties broken as the SQLite store breaks them. */
-const LEXICAL_ORDER: estypes.Sort = [
-  { _score: { order: "desc" } },
-  { root: { order: "asc" } },
-  { path: { order: "asc" } },
-  { ord: { order: "asc" } },
-];
+/** Score alone, so Lucene can skip what cannot compete; ties are broken in compareHits. */
+const LEXICAL_ORDER: estypes.Sort = [{ _score: { order: "desc" } }];
 
 export interface SearchContext {
   conn: EsConnection;
@@ -58,7 +60,6 @@ function plan(
   model: StoredVectorModel | undefined,
 ): Plan | undefined {
   const { filter, mustNot } = searchFilters(request.filters);
-  const collapse = request.onePerDocument ? { collapse: { field: "gen" } } : {};
   const terms = queryTerms(request.query, ctx.queryOptions);
   if (request.mode === "lexical") {
     const match = lexicalQuery(terms, ctx.weights);
@@ -69,7 +70,6 @@ function plan(
         size,
         query: { bool: { must: [match], filter, must_not: mustNot } },
         sort: LEXICAL_ORDER,
-        ...collapse,
       }),
     };
   }
@@ -87,7 +87,6 @@ function plan(
         num_candidates: Math.min(MAX_WINDOW, Math.max(100, size * 10)),
         filter: knnFilter,
       },
-      ...collapse,
     }),
   };
 }
@@ -97,11 +96,42 @@ type RecordView = Pick<
   "gen" | "root" | "path" | "kind" | "title" | "mtime" | "status"
 >;
 
-function compareHits(a: SearchHit, b: SearchHit): number {
+/** A chunk that passed the version check, before its snippet is cut. */
+interface Candidate {
+  score: number;
+  root: string;
+  path: string;
+  ordinal: number;
+  chunk: ChunkSource;
+  record: RecordView;
+}
+
+type Ranked = Pick<Candidate, "score" | "root" | "path" | "ordinal">;
+
+/** The SQLite store's order: score, then root, path and ordinal. */
+function compareHits(a: Ranked, b: Ranked): number {
   if (a.score !== b.score) return b.score - a.score;
   if (a.root !== b.root) return a.root < b.root ? -1 : 1;
   if (a.path !== b.path) return a.path < b.path ? -1 : 1;
   return a.ordinal - b.ordinal;
+}
+
+/** Sorted candidates, the best of each document (by its key) only. */
+function bestOfEachDocument(candidates: Candidate[]): Candidate[] {
+  const documents = new Set<string>();
+  const best: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (documents.has(candidate.chunk.key)) continue;
+    documents.add(candidate.chunk.key);
+    best.push(candidate);
+  }
+  return best;
+}
+
+/** knn scores cosine as (1 + cos) / 2; hits carry the cosine itself, as in SQLite. */
+function hitScore(score: number | null | undefined, mode: SearchRequest["mode"]): number {
+  const value = score ?? 0;
+  return mode === "lexical" ? value : 2 * value - 1;
 }
 
 export async function runSearch(
@@ -137,7 +167,7 @@ export async function runSearch(
         });
         if (found.pit_id !== undefined) lease.renamed(found.pit_id);
         const records = await readRecords(ctx, lease.id, found.hits.hits);
-        const hits: SearchHit[] = [];
+        const candidates: Candidate[] = [];
         for (const hit of found.hits.hits) {
           const chunk = hit._source;
           const record = chunk === undefined ? undefined : records.get(chunk.key);
@@ -145,15 +175,26 @@ export async function runSearch(
           if (record.status !== "indexed") continue;
           if (since !== undefined && record.mtime < since) continue;
           if (glob !== undefined && !glob(record.path)) continue;
-          const score = hit._score ?? 0;
-          // knn scores cosine as (1 + cos) / 2; hits carry the cosine itself, as in SQLite.
-          const value = request.mode === "lexical" ? score : 2 * score - 1;
-          hits.push(toHit(chunk, record, value, planned.terms, request.mode));
+          const score = hitScore(hit._score, request.mode);
+          const { root, path } = record;
+          candidates.push({ score, root, path, ordinal: chunk.ord, chunk, record });
         }
-        if (hits.length >= limit || found.hits.hits.length < want || want >= MAX_WINDOW) {
-          if (request.mode !== "lexical") hits.sort(compareHits);
+        candidates.sort(compareHits);
+        const results = request.onePerDocument ? bestOfEachDocument(candidates) : candidates;
+        const fetched = found.hits.hits;
+        const exhausted = fetched.length < want || want >= MAX_WINDOW;
+        // Chunks past the window may tie with the last result: they could win its tie-break.
+        const cut = results[limit - 1];
+        const last = fetched[fetched.length - 1];
+        const tiesPastWindow =
+          cut !== undefined &&
+          last !== undefined &&
+          hitScore(last._score, request.mode) === cut.score;
+        if (exhausted || (cut !== undefined && !tiesPastWindow)) {
           failed = false;
-          return hits.slice(0, limit);
+          return results
+            .slice(0, limit)
+            .map((c) => toHit(c.chunk, c.record, c.score, planned.terms, request.mode));
         }
       }
     } finally {

@@ -16,7 +16,7 @@ import type { EmbeddingCache } from "./embedding-cache.js";
 
 export type PendingChunkStore = Pick<
   Store,
-  "chunksWithoutVectors" | "countChunksWithoutVectors" | "putVectors"
+  "chunksWithoutVectors" | "countChunksWithoutVectors" | "putVectors" | "vectorBatchSize"
 >;
 
 export interface EmbedBacklogOptions {
@@ -24,7 +24,7 @@ export interface EmbedBacklogOptions {
   embedder: Pick<Embedder, "id" | "embed">;
   cache: Pick<EmbeddingCache, "getMany" | "putMany">;
   log: Logger;
-  /** Chunks per round; default 64. */
+  /** Chunks per round; default the store's vectorBatchSize, else 64. */
   batchSize?: number;
   signal?: AbortSignal;
   /** After each round: chunks given vectors so far, and the pending count at the start. */
@@ -59,7 +59,8 @@ export async function embedPendingChunks(
   options: EmbedBacklogOptions,
 ): Promise<EmbedBacklogResult> {
   const { store, embedder, cache, log, signal, onProgress } = options;
-  const batchSize = options.batchSize ?? 64;
+  // The embedder cuts a round into its own request batches: the round size is the store's choice.
+  const batchSize = options.batchSize ?? store.vectorBatchSize ?? 64;
   const total = await store.countChunksWithoutVectors();
   let embedded = 0;
   let fromCache = 0;

@@ -72,6 +72,30 @@ describe.skipIf(skip)("Elasticsearch store", () => {
     }
   });
 
+  it("breaks score ties by path as SQLite does, also past the first window of chunks", async () => {
+    const store = await open();
+    try {
+      // Equal scores everywhere (same text, same path length); written in reverse path order,
+      // so Lucene's own tie-break (index order) would put the last paths first.
+      const paths = Array.from({ length: 40 }, (_, i) => `p/d${String(i).padStart(2, "0")}.md`);
+      for (const p of [...paths].reverse()) {
+        await store.upsertDocument(makeRecord(p), makeChunks(p, ["tied words here"]));
+      }
+      for (const onePerDocument of [true, false]) {
+        const hits = await store.search({
+          query: "tied words",
+          limit: 10,
+          mode: "lexical",
+          onePerDocument,
+        });
+        expect(new Set(hits.map((h) => h.score)).size).toBe(1);
+        expect(hits.map((h) => h.path)).toEqual(paths.slice(0, 10));
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   describe("rebuild behind an alias", () => {
     it("keeps searching the old index during a rebuild and swaps atomically at the end", async () => {
       const store = await open();

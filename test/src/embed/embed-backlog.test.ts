@@ -83,6 +83,16 @@ afterEach(async () => {
 });
 
 describe("embedPendingChunks with an in-memory pending-chunk list", () => {
+  it("works in rounds of the store's vectorBatchSize when the caller names none", async () => {
+    const store = Object.assign(
+      new InMemoryPendingChunks(Array.from({ length: 20 }, (_, i) => chunk(i))),
+      { vectorBatchSize: 7 },
+    );
+    const result = await embedPendingChunks({ store, embedder, cache, log: log() });
+    expect(result.embedded).toBe(20);
+    expect(store.putCalls).toBe(3);
+  });
+
   it("embeds every chunk, with its heading path, each distinct text once", async () => {
     const chunks = [
       chunk(1, "Install with npm.", ["Guide", "Setup"]),
