@@ -132,10 +132,12 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
       backend: settings.watcher,
       ...options.watcher,
     });
-    // Watching starts in the background: tools answer while chokidar reads the tree.
-    void watcher.start().catch((error: unknown) => {
-      void watcher?.onWatchError(roots[0]!, error as Error, false);
-    });
+    // Watching starts in the background: tools answer while the watch is set up; index jobs wait for it.
+    void watcher.start().then(
+      // Once the catch-up scan is done, a parser worker waits for the first save.
+      () => jobs.idle().then(() => pool.warm()),
+      (error: unknown) => void watcher?.onWatchError(roots[0]!, error as Error, false),
+    );
   }
 
   // Chunks that wait for an embedder that was down are embedded once it answers again,

@@ -74,8 +74,8 @@ export class IndexJobs {
   /** Work that failed because the store was unreachable, merged, waiting to be tried again. */
   private deferred: JobRequest | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  /** No job starts before this settles (see holdUntil). */
-  private hold: Promise<void> = Promise.resolve();
+  /** No job starts before this settles (see holdUntil); unset once it has. */
+  private hold: Promise<void> | undefined;
 
   constructor(
     private readonly runner: JobRunner,
@@ -122,12 +122,15 @@ export class IndexJobs {
    * between them nothing is missed. Tool calls keep answering; jobs queue meanwhile.
    */
   holdUntil(ready: Promise<unknown>): void {
-    const previous = this.hold;
-    const settled = ready.then(
+    const held = Promise.all([this.hold, ready]).then(
       () => undefined,
       () => undefined,
     );
-    this.hold = Promise.all([previous, settled]).then(() => undefined);
+    this.hold = held;
+    // Unset once settled, so that jobs start at once again, as before any hold.
+    void held.then(() => {
+      if (this.hold === held) this.hold = undefined;
+    });
   }
 
   get(id: string): IndexJob | undefined {
@@ -208,7 +211,7 @@ export class IndexJobs {
     if (this.running) return;
     this.running = true;
     try {
-      await this.hold;
+      if (this.hold) await this.hold;
       for (;;) {
         if (this.closed) return;
         const id = this.queue.shift();
