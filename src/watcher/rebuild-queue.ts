@@ -15,6 +15,19 @@ export class RebuildQueue {
 
   constructor(private readonly rebuild: (root: string) => Promise<void>) {}
 
+  /**
+   * Runs a root's first watch: a rebuild asked for meanwhile (its first event can arrive
+   * before the subscription call returns) waits for it instead of subscribing beside it.
+   */
+  first(root: string, watch: () => Promise<void>): Promise<void> {
+    const done = (this.last.get(root) ?? Promise.resolve()).then(watch);
+    this.last.set(
+      root,
+      done.catch(() => undefined),
+    );
+    return done;
+  }
+
   /** Resolves once a rebuild that started after this call has finished. */
   request(root: string): Promise<void> {
     const waiting = this.waiting.get(root);

@@ -123,7 +123,9 @@ export class WorkspaceWatcher {
   /** Watches every root; index jobs queued meanwhile (the catch-up scan) wait for it. */
   start(): Promise<void> {
     const watching = (async () => {
-      for (const root of this.options.roots) await this.watchRoot(root, false);
+      for (const root of this.options.roots) {
+        await this.rebuilds.first(root, () => this.watchRoot(root, false));
+      }
       if (this.state.mode === "starting") this.state.mode = "watching";
     })();
     // Held even if watching fails: the fallbacks then say so, and the scan must still run.

@@ -41,4 +41,18 @@ describe("rebuild queue", () => {
     await queue.request("/a");
     expect(order.filter((o) => o === "end /a")).toHaveLength(2);
   });
+
+  it("makes a rebuild asked for during the first watch wait for it", async () => {
+    const order: string[] = [];
+    const queue = new RebuildQueue(async () => {
+      order.push("rebuild");
+    });
+    const first = queue.first("/a", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push("first watch");
+    });
+    const rebuilt = queue.request("/a");
+    await Promise.all([first, rebuilt]);
+    expect(order).toEqual(["first watch", "rebuild"]);
+  });
 });
