@@ -113,6 +113,16 @@ export class ParserPool {
   }
 
   /**
+   * Starts one worker now if none runs, so that the first file after an idle start (the
+   * watcher's first save) does not also wait for a worker to start and load its parsers
+   * (about a second under load).
+   */
+  warm(): void {
+    if (this.closed || this.slots.size > 0) return;
+    this.idle.push(this.spawn());
+  }
+
+  /**
    * Graceful shutdown: no new work is accepted, everything already submitted (queued or
    * running) is finished, each file still bounded by the time limit, then the workers stop.
    */

@@ -83,9 +83,10 @@ export const settingsSchema = z
     /** How soon index work deferred because the store was unreachable is tried again (server). */
     storeRetrySec: z.number().min(1).max(86_400),
     /**
-     * The file watcher: chokidar (default), or @parcel/watcher, which holds a 50,000-file tree in
-     * a few tens of MB where chokidar needs hundreds, but whose rebuilds after .gitignore edits
-     * still lose events now and then under load (bench/README.md, watcher).
+     * The file watcher: @parcel/watcher (default; one inotify watch per folder, a 50,000-file
+     * tree in a few tens of MB), or chokidar, which holds a watch and a Stats object per file
+     * (about 3x the server's memory on 50,000 files: bench/README.md, watcher) and is used
+     * anyway when the native module cannot load on this platform.
      */
     watcher: z.enum(["chokidar", "parcel"]),
     esUsername: z.string().min(1).optional(),
@@ -127,7 +128,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   esIndexPrefix: "docindex",
   esShards: 1,
   storeRetrySec: 10,
-  watcher: "chokidar",
+  watcher: "parcel",
 };
 
 /** The environment variable for each setting (in .env or the process environment). */

@@ -11,12 +11,7 @@ import { listedFile } from "../../scanners/walk/index.js";
 import type { SourceFile } from "../../scanners/types.js";
 import { join } from "node:path";
 import { applyChanges, type Candidate, type RunCounters } from "./apply-changes.js";
-import {
-  applyContext,
-  runWithSummary,
-  type PipelineOptions,
-  type ReindexSummary,
-} from "./reindex.js";
+import { applyContext, runWithSummary, type PipelineOptions, type RunSummary } from "./reindex.js";
 
 export interface ReindexPathsOptions extends PipelineOptions {
   /** Realpath of the root. */
@@ -41,7 +36,7 @@ function fileAt(
   return listedFile(root, rel, name, join(root, rel), verdict, maxFileSizeBytes, facts);
 }
 
-export async function reindexPaths(options: ReindexPathsOptions): Promise<ReindexSummary> {
+export async function reindexPaths(options: ReindexPathsOptions): Promise<RunSummary> {
   const { root, store, settings, admission } = options;
   const paths = [...new Set(options.paths)].filter((p) => p !== "").sort();
   return runWithSummary(options, [root], "reindex paths", async (counters: RunCounters, log) => {

@@ -36,14 +36,22 @@ export interface ReindexProgress {
   current?: string;
 }
 
-export interface ReindexSummary extends RunCounters {
+/** What a run did. */
+export interface RunSummary extends RunCounters {
   runId: string;
   roots: string[];
   /** What the embedding backlog did after indexing (absent when no embedder is configured). */
   embeddings?: EmbedBacklogResult;
+  durationMs: number;
+}
+
+/**
+ * A whole-root run's summary also counts the whole index. A run over given paths (a watcher
+ * save) does not: counting 50,000 rows by status and kind took longer than the save itself.
+ */
+export interface ReindexSummary extends RunSummary {
   /** The whole index after the run. */
   totals: StoreStats;
-  durationMs: number;
 }
 
 export interface PipelineOptions {
@@ -79,7 +87,7 @@ export async function runWithSummary(
   roots: string[],
   label: string,
   work: (counters: RunCounters, log: Logger) => Promise<void>,
-): Promise<ReindexSummary> {
+): Promise<RunSummary> {
   const started = Date.now();
   const runId = newCorrelationId("run");
   const log = options.log.child({ runId });
@@ -89,15 +97,14 @@ export async function runWithSummary(
   const embeddings = options.vectors?.enabled
     ? await options.vectors.embedBacklog(options.signal)
     : undefined;
-  const summary: ReindexSummary = {
+  const summary: RunSummary = {
     runId,
     roots,
     ...counters,
     ...(embeddings ? { embeddings } : {}),
-    totals: await options.store.stats(),
     durationMs: Date.now() - started,
   };
-  const { problems: _problems, totals: _totals, ...figures } = summary;
+  const { problems: _problems, ...figures } = summary;
   log.info(`${label} finished`, figures);
   return summary;
 }
@@ -139,7 +146,10 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
   const { store } = options;
   // A store that can build a new index beside the live one (Elasticsearch) does so for a full
   // run, and swaps it in only when complete: searches never see an empty or half-built index.
-  if (!options.full || !store.beginRebuild || !store.finishRebuild) return run();
+  if (!options.full || !store.beginRebuild || !store.finishRebuild) {
+    const summary = await run();
+    return { ...summary, totals: await store.stats() };
+  }
   await store.beginRebuild();
   try {
     const summary = await run();

@@ -7,7 +7,7 @@ import type { Store } from "../../indexers/store.js";
 import type { Settings } from "../config/schema.js";
 import type { Logger } from "../log.js";
 import { reindexPaths } from "../pipeline/reindex-paths.js";
-import { reindex, type ReindexSummary } from "../pipeline/reindex.js";
+import { reindex, type RunSummary } from "../pipeline/reindex.js";
 import { resolveRoot } from "../pipeline/resolve-root.js";
 import { createParserPool, openStore } from "../pipeline/runtime.js";
 import { VectorIndexer } from "../pipeline/vectors.js";
@@ -54,7 +54,7 @@ export interface ContextOptions {
 export const JOURNAL_FILE = "pending-work.json";
 
 /** Adds the figures of one run to another, for jobs that do several (roots, then paths). */
-function mergeSummaries(a: ReindexSummary | undefined, b: ReindexSummary): ReindexSummary {
+function mergeSummaries(a: RunSummary | undefined, b: RunSummary): RunSummary {
   if (!a) return b;
   const sum = (
     key:
@@ -98,7 +98,7 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     onProgress: Parameters<typeof reindex>[0]["onProgress"],
   ) => {
     const base = { settings, store, parser: pool, log, full: request.full, onProgress, vectors };
-    let summary: ReindexSummary | undefined;
+    let summary: RunSummary | undefined;
     if (request.roots && request.roots.length > 0) {
       summary = await reindex({ ...base, roots: request.roots });
     }
@@ -132,10 +132,12 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
       backend: settings.watcher,
       ...options.watcher,
     });
-    // Watching starts in the background: tools answer while chokidar reads the tree.
-    void watcher.start().catch((error: unknown) => {
-      void watcher?.onWatchError(roots[0]!, error as Error, false);
-    });
+    // Watching starts in the background: tools answer while the watch is set up; index jobs wait for it.
+    void watcher.start().then(
+      // Once the catch-up scan is done, a parser worker waits for the first save.
+      () => jobs.idle().then(() => pool.warm()),
+      (error: unknown) => void watcher?.onWatchError(roots[0]!, error as Error, false),
+    );
   }
 
   // Chunks that wait for an embedder that was down are embedded once it answers again,

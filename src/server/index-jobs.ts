@@ -7,7 +7,7 @@
  */
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
-import type { ReindexProgress, ReindexSummary } from "../pipeline/reindex.js";
+import type { ReindexProgress, RunSummary } from "../pipeline/reindex.js";
 import type { JobJournal } from "./job-journal.js";
 
 export type JobKind = "reindex" | "catch-up" | "watch";
@@ -40,14 +40,14 @@ export interface IndexJob {
   startedAt?: number;
   finishedAt?: number;
   progress: JobCounts;
-  summary?: ReindexSummary;
+  summary?: RunSummary;
   error?: string;
 }
 
 export type JobRunner = (
   request: JobRequest,
   onProgress: (progress: ReindexProgress) => void,
-) => Promise<ReindexSummary>;
+) => Promise<RunSummary>;
 
 type ProgressListener = (job: IndexJob) => void;
 
@@ -74,6 +74,8 @@ export class IndexJobs {
   /** Work that failed because the store was unreachable, merged, waiting to be tried again. */
   private deferred: JobRequest | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** No job starts before this settles (see holdUntil); unset once it has. */
+  private hold: Promise<void> | undefined;
 
   constructor(
     private readonly runner: JobRunner,
@@ -112,6 +114,23 @@ export class IndexJobs {
     this.trimHistory();
     void this.drain();
     return job;
+  }
+
+  /**
+   * No job starts before `ready` settles. The watcher holds the queue until every root is
+   * watched, so that the catch-up scan queued at start-up runs after the watch is live and
+   * between them nothing is missed. Tool calls keep answering; jobs queue meanwhile.
+   */
+  holdUntil(ready: Promise<unknown>): void {
+    const held = Promise.all([this.hold, ready]).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.hold = held;
+    // Unset once settled, so that jobs start at once again, as before any hold.
+    void held.then(() => {
+      if (this.hold === held) this.hold = undefined;
+    });
   }
 
   get(id: string): IndexJob | undefined {
@@ -192,6 +211,7 @@ export class IndexJobs {
     if (this.running) return;
     this.running = true;
     try {
+      if (this.hold) await this.hold;
       for (;;) {
         if (this.closed) return;
         const id = this.queue.shift();

@@ -2,7 +2,8 @@
  * Reads a root's folders (no stat, never entering an ignored one) for two needs of the
  * watcher: the ignored folders, because @parcel/watcher takes ignored paths, not a function,
  * and must be given them before it crawls, or it would crawl and watch node_modules; and the
- * files of a new folder, written before its watch existed, which no event may ever report.
+ * files and folders of a new folder, written before its watch existed, which no event may ever
+ * report (@parcel/watcher adds a watch to a new folder, not to the folders already inside it).
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,6 +11,8 @@ import type { Admission } from "../../scanners/walk/index.js";
 
 export interface FolderVisit {
   ignoredFolder?(rel: string): void;
+  /** A folder not ignored (it is read too). */
+  folder?(rel: string): void;
   /** A file or link not ignored by name (the pipeline judges links further). */
   entry?(rel: string): void;
 }
@@ -39,8 +42,10 @@ export async function scanFolders(
       if (!isDir && !visit.entry) continue;
       if (admission.isIgnored(child, isDir)) {
         if (isDir) visit.ignoredFolder?.(child);
-      } else if (isDir) pending.push(child);
-      else visit.entry?.(child);
+      } else if (isDir) {
+        visit.folder?.(child);
+        pending.push(child);
+      } else visit.entry?.(child);
     }
   };
   while (pending.length > 0) await Promise.all(pending.splice(0, PARALLEL_READS).map(read));
@@ -52,12 +57,30 @@ export async function ignoredFolders(root: string, admission: Admission): Promis
   return ignored;
 }
 
-export async function filesUnder(
+/** The files and folders (not ignored) under the folder `rel`, at any depth. */
+export async function treeUnder(
   root: string,
   admission: Admission,
   rel: string,
-): Promise<string[]> {
+): Promise<{ files: string[]; folders: string[] }> {
   const files: string[] = [];
-  await scanFolders(root, admission, { entry: (file) => files.push(file) }, rel);
-  return files;
+  const folders: string[] = [];
+  await scanFolders(
+    root,
+    admission,
+    { entry: (file) => files.push(file), folder: (folder) => folders.push(folder) },
+    rel,
+  );
+  return { files, folders };
+}
+
+/** The folders of `rels` that are not inside another of them (a new tree reports each level). */
+export function outermost(rels: Iterable<string>): string[] {
+  const sorted = [...new Set(rels)].sort();
+  const kept: string[] = [];
+  for (const rel of sorted) {
+    // Sorted, an enclosing folder comes before what it holds, though not always just before.
+    if (!kept.some((outer) => rel.startsWith(outer + "/"))) kept.push(rel);
+  }
+  return kept;
 }

@@ -5,6 +5,14 @@
  * root's ignored folders are listed first; events are still filtered by the admission rule,
  * because a folder that becomes ignored after the watch started (an `npm install`) is crawled
  * until the watch is rebuilt, which `stale` asks for.
+ *
+ * A rebuild must close the old watch before it subscribes anew: the library keeps one folder
+ * tree per watched folder, shared by every live subscription to it, and a new subscription
+ * made while the old one lives takes that tree as it is, without crawling. It then watches
+ * the folders the old one watched, not those its new rules allow (a folder a .gitignore edit
+ * made visible stays unwatched), nor those the old one never saw (a folder made inside a new
+ * folder before that one's watch existed). Overlapping rebuilds were why this backend missed
+ * events after .gitignore edits (bench/README.md, watcher).
  */
 import { lstat } from "node:fs/promises";
 import { rootRelative } from "./chokidar-watch.js";

@@ -1,16 +1,24 @@
 /**
  * Keeps the index following the workspace. Each root is watched natively by @parcel/watcher
- * when it is installed, else by chokidar (parcel-watch.ts and chokidar-watch.ts say why), with
- * the scanner's own ignore rules, so an ignored directory (node_modules with 100,000 files) is
- * never walked or watched. Events are collected into batches (debounced, with a maximum wait)
- * and each batch becomes one "watch" job on the shared job queue, which runs the same pipeline
- * as `reindex`. An editor's atomic save (write a temporary file, rename over the original)
- * arrives as unlink+add or change of the same path, and ends as one change.
+ * (the default), or by chokidar when the native module cannot load or the `watcher` setting
+ * asks for it (parcel-watch.ts and chokidar-watch.ts say why), with the scanner's own ignore
+ * rules, so an ignored directory (node_modules with 100,000 files) is never walked or watched.
+ * Events are collected into batches and each batch becomes one "watch" job on the shared job
+ * queue, which runs the same pipeline as `reindex`. A batch closes after a short quiet time for
+ * a lone save, longer as the batch grows (a burst), and at the latest after maxWaitMs. An
+ * editor's atomic save (write a temporary file, rename over the original) arrives as
+ * unlink+add or change of the same path, and ends as one change.
  *
- * A .gitignore edit changes which files exist for docindex: the root is rescanned (newly
- * ignored files leave, newly visible ones enter) and its watch is rebuilt with the new rules.
- * If watching fails (the OS watch limit, for instance), the watcher falls back to polling, and
- * if that fails too, to periodic rescans; the server keeps serving and says so in `inventory`.
+ * Index jobs wait until every root is watched, so the start-up catch-up scan cannot miss a
+ * change made while the watch was being set up: what changed before is seen by the scan, what
+ * changed after by the watch.
+ *
+ * A .gitignore edit changes which files exist for docindex: the root's watch is rebuilt with
+ * the new rules, then the root is rescanned (newly ignored files leave, newly visible ones
+ * enter, and whatever changed while the watch was rebuilt is found). Rebuilds of a root run
+ * one at a time, and requests made while one is waiting are merged into it. If watching fails (the OS watch limit, for instance), the watcher
+ * falls back to polling, and if that fails too, to periodic rescans; the server keeps serving
+ * and says so in `inventory`.
  */
 import { basename } from "node:path";
 import { describeError } from "../errors.js";
@@ -19,6 +27,8 @@ import type { IndexJobs } from "../server/index-jobs.js";
 import type { Admission } from "../../scanners/walk/index.js";
 import { chokidarWatch, rootRelative } from "./chokidar-watch.js";
 import { loadParcelWatcher, parcelWatch } from "./parcel-watch.js";
+import { outermost, treeUnder } from "./ignored-folders.js";
+import { RebuildQueue } from "./rebuild-queue.js";
 import { Reconciler } from "./reconciler.js";
 import type { RootWatch, WatchSink } from "./root-watch.js";
 
@@ -41,27 +51,39 @@ export interface WatcherOptions {
   /** A root's admission rule, read afresh; the watcher keeps one per watch and invalidates it. */
   admission(root: string): Promise<Admission>;
   log: Logger;
-  /** Quiet time that closes a batch. */
+  /** Quiet time that closes a batch of one path; it grows with the batch, up to burstDebounceMs. */
   debounceMs?: number;
+  /** The longest quiet time, for a batch of many paths (a burst, a checkout). */
+  burstDebounceMs?: number;
   /** A batch is closed at the latest this long after its first event, even in a steady stream. */
   maxWaitMs?: number;
   /** Interval of the periodic-rescan fallback. */
   rescanIntervalMs?: number;
   /** Poll interval of the polling fallback. */
   pollIntervalMs?: number;
-  /** The native watch: chokidar, or @parcel/watcher where it is installed (the `watcher` setting). */
+  /** The native watch: @parcel/watcher where it loads, or chokidar (the `watcher` setting). */
   backend?: "chokidar" | "parcel";
 }
 
 interface PendingBatch {
   paths: Map<string, Set<string>>;
+  /** Folders created, per root: their files may predate their watch, so they are listed. */
+  folders: Map<string, Set<string>>;
   rescanRoots: Set<string>;
   firstEventAt: number;
+  /** Distinct paths in the batch. */
+  size: number;
+}
+
+/** Adds `rel` to the set of `root` in `map`. */
+function addTo(map: Map<string, Set<string>>, root: string, rel: string): void {
+  const set = map.get(root) ?? new Set<string>();
+  map.set(root, set.add(rel));
 }
 
 export class WorkspaceWatcher {
   private readonly watchers = new Map<string, RootWatch>();
-  private readonly rewatching = new Set<string>();
+  private readonly rebuilds: RebuildQueue;
   /** The rule each root's watch was built with: invalidated on .gitignore events, replaced on rewatch. */
   private readonly admissions = new Map<string, Admission>();
   private readonly options: Required<WatcherOptions>;
@@ -74,28 +96,41 @@ export class WorkspaceWatcher {
 
   constructor(options: WatcherOptions) {
     this.options = {
-      debounceMs: 100,
+      debounceMs: 25,
+      burstDebounceMs: 100,
       maxWaitMs: 1000,
       rescanIntervalMs: 60_000,
       pollIntervalMs: 1000,
-      backend: "chokidar",
+      backend: "parcel",
       ...options,
     };
     this.state = { mode: "starting", roots: options.roots, events: 0, batches: 0 };
-    this.reconciler = new Reconciler(
-      options.jobs,
-      (root) => this.admissions.get(root),
-      Math.max(1000, this.options.maxWaitMs),
-    );
+    this.rebuilds = new RebuildQueue((root) => this.rebuild(root));
+    this.reconciler = new Reconciler({
+      jobs: options.jobs,
+      admission: (root) => this.admissions.get(root),
+      quietMs: Math.max(1000, this.options.maxWaitMs),
+      // A folder the watch never reported was created before its parent's watch existed: no
+      // event will ever come from it until the root's watch is rebuilt.
+      unwatched: (root) => this.rebuilds.request(root),
+    });
   }
 
   status(): WatcherStatus {
     return { ...this.state };
   }
 
-  async start(): Promise<void> {
-    for (const root of this.options.roots) await this.watchRoot(root, false);
-    if (this.state.mode === "starting") this.state.mode = "watching";
+  /** Watches every root; index jobs queued meanwhile (the catch-up scan) wait for it. */
+  start(): Promise<void> {
+    const watching = (async () => {
+      for (const root of this.options.roots) {
+        await this.rebuilds.first(root, () => this.watchRoot(root, false));
+      }
+      if (this.state.mode === "starting") this.state.mode = "watching";
+    })();
+    // Held even if watching fails: the fallbacks then say so, and the scan must still run.
+    this.options.jobs.holdUntil(watching.catch(() => undefined));
+    return watching;
   }
 
   async close(): Promise<void> {
@@ -116,16 +151,32 @@ export class WorkspaceWatcher {
     this.batch = undefined;
     if (!batch || this.closed) return;
     this.state.batches++;
-    const rescan = [...batch.rescanRoots];
-    for (const root of rescan) batch.paths.delete(root);
-    if (rescan.length > 0) {
-      const job = this.options.jobs.enqueue({ kind: "watch", roots: rescan });
-      // Rebuild the watch once the rescan has run, so newly visible folders are watched too.
-      void this.options.jobs
-        .wait(job.id)
-        .then(() => Promise.all(rescan.map((root) => this.rewatch(root))));
+    // New rules: a rebuilt watch, then a rescan of the root (rebuild() queues it).
+    for (const root of batch.rescanRoots) void this.rebuilds.request(root);
+    if (batch.folders.size === 0) {
+      if (batch.paths.size > 0) this.options.jobs.enqueue({ kind: "watch", paths: batch.paths });
+      return;
     }
-    if (batch.paths.size > 0) this.options.jobs.enqueue({ kind: "watch", paths: batch.paths });
+    // By the time a folder's event arrives its watch is live (the backends add it first), so
+    // listing it now finds every file the watch will not report.
+    void this.listFolders(batch.folders, batch.paths).then(() => {
+      if (!this.closed && batch.paths.size > 0)
+        this.options.jobs.enqueue({ kind: "watch", paths: batch.paths });
+    });
+  }
+
+  /** Adds the files under each root's `folders` to `paths`. */
+  private async listFolders(
+    folders: Map<string, Set<string>>,
+    paths: Map<string, Set<string>>,
+  ): Promise<void> {
+    for (const [root, rels] of folders) {
+      const admission = this.admissions.get(root);
+      if (!admission) continue;
+      for (const rel of outermost(rels)) {
+        for (const file of (await treeUnder(root, admission, rel)).files) addTo(paths, root, file);
+      }
+    }
   }
 
   private async watchRoot(root: string, polling: boolean): Promise<void> {
@@ -134,12 +185,17 @@ export class WorkspaceWatcher {
     const sink: WatchSink = {
       event: (event, absPath) => this.onEvent(root, event, absPath),
       error: (error) => void this.onWatchError(root, error, polling),
-      stale: () => this.rewatchLater(root),
+      stale: () => void this.rebuilds.request(root),
     };
     const options = { root, admission, sink, polling, pollIntervalMs: this.options.pollIntervalMs };
-    const parcel =
-      polling || this.options.backend !== "parcel" ? undefined : await loadParcelWatcher();
+    const wantParcel = !polling && this.options.backend === "parcel";
+    const parcel = wantParcel ? await loadParcelWatcher() : undefined;
+    if (wantParcel && !parcel) {
+      this.options.log.warn("@parcel/watcher cannot load here; watching with chokidar", { root });
+    }
     const watch = parcel ? await parcelWatch(parcel, options) : await chokidarWatch(options);
+    // Closed while the watch was being built (a rebuild at shutdown): nobody else will close it.
+    if (this.closed) return void (await watch.close());
     this.watchers.set(root, watch);
     this.options.log.debug("watching", {
       root,
@@ -148,30 +204,31 @@ export class WorkspaceWatcher {
     });
   }
 
-  /** One rebuild for any number of stale reports in a row. */
-  private rewatchLater(root: string): void {
-    if (this.rewatching.has(root)) return;
-    this.rewatching.add(root);
-    // A rebuild that fails (the OS watch limit) falls back like a failing watch.
-    void this.rewatch(root)
-      .catch((error: unknown) =>
-        this.onWatchError(root, error as Error, this.state.mode === "polling"),
-      )
-      .finally(() => this.rewatching.delete(root));
-  }
-
   /**
-   * Rebuilds a root's watch under new ignore rules. The old watch stays open until the new one
-   * is ready, and a rescan afterwards settles anything that changed while the two overlapped,
-   * so no event falls into the gap.
+   * Rebuilds a root's watch under the rules as they are now (RebuildQueue runs one per root at
+   * a time), then rescans the root. The old watch is closed first: a new @parcel/watcher
+   * subscription made while the old one lives reuses the old one's folder tree instead of
+   * crawling (parcel-watch.ts), which is the very thing a rebuild must replace. What changes
+   * between the two (a second or two on 50,000 files) no watch sees; the rescan that follows,
+   * which starts once the new watch is live, finds it by size and mtime, as the catch-up scan
+   * does at start-up. So a rule change, a folder the watch missed and a new ignored folder all
+   * end the same way: a fresh watch and an unchanged-tree rescan.
    */
-  private async rewatch(root: string): Promise<void> {
+  private async rebuild(root: string): Promise<void> {
     if (this.closed) return;
-    // watchRoot reads every ignore file afresh: an event may have fired while a .gitignore was
-    // half written.
     const old = this.watchers.get(root);
-    await this.watchRoot(root, this.state.mode === "polling");
-    await old?.close();
+    this.watchers.delete(root);
+    await old?.close().catch(() => undefined);
+    try {
+      // watchRoot reads every ignore file afresh: an event may have fired while a .gitignore
+      // was half written, and a later event asks for another rebuild.
+      await this.watchRoot(root, this.state.mode === "polling");
+    } catch (error) {
+      // A rebuild that fails (the OS watch limit) falls back like a failing watch; the
+      // fallback rescans the root itself.
+      await this.onWatchError(root, error as Error, this.state.mode === "polling");
+      return;
+    }
     if (!this.closed) this.options.jobs.enqueue({ kind: "watch", roots: [root] });
   }
 
@@ -182,29 +239,35 @@ export class WorkspaceWatcher {
     this.state.events++;
     const batch = (this.batch ??= {
       paths: new Map(),
+      folders: new Map(),
       rescanRoots: new Set(),
       firstEventAt: Date.now(),
+      size: 0,
     });
     this.reconciler.note(root, event, rel, this.state.events);
     if (basename(rel) === ".gitignore") {
       this.admissions.get(root)?.invalidate(rel);
       batch.rescanRoots.add(root);
-    } else {
-      const set = batch.paths.get(root) ?? new Set<string>();
-      set.add(rel);
-      batch.paths.set(root, set);
     }
+    if (event === "addDir") addTo(batch.folders, root, rel);
+    const before = batch.paths.get(root)?.size ?? 0;
+    addTo(batch.paths, root, rel);
+    if ((batch.paths.get(root)?.size ?? 0) > before) batch.size++;
     this.options.log.debug("file event", { event, root, path: rel });
     this.schedule(batch);
   }
 
+  /**
+   * A lone save waits debounceMs of quiet (what an editor's write-and-rename needs to arrive
+   * whole); each further event in the batch adds as much, up to burstDebounceMs, so a burst is
+   * gathered into few jobs; maxWaitMs bounds the wait in a stream that never pauses.
+   */
   private schedule(batch: PendingBatch): void {
     clearTimeout(this.timer);
-    const untilMaxWait = batch.firstEventAt + this.options.maxWaitMs - Date.now();
-    this.timer = setTimeout(
-      () => this.flush(),
-      Math.max(0, Math.min(this.options.debounceMs, untilMaxWait)),
-    );
+    const { debounceMs, burstDebounceMs, maxWaitMs } = this.options;
+    const quiet = Math.min(Math.max(debounceMs, burstDebounceMs), debounceMs * batch.size);
+    const untilMaxWait = batch.firstEventAt + maxWaitMs - Date.now();
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(quiet, untilMaxWait)));
   }
 
   /** Public for the fallback test: chokidar reports watch failures (ENOSPC, EMFILE) through this path. */

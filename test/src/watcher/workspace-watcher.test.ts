@@ -21,35 +21,38 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(files: Record<string, string>) {
-  const root = makeTempDir();
-  writeTree(root, files);
-  const requests: JobRequest[] = [];
-  // The job runner records what the watcher asked for instead of indexing it: this file
-  // tests what the watcher sends; the MCP tests cover the whole way into the index.
-  const jobs = new IndexJobs(async (request) => {
-    requests.push(request);
-    return {} as never;
-  }, log);
-  const settings = loadSettings({ cwd: root, env: {}, flags: { roots: [root] } }).settings;
-  const watcher = new WorkspaceWatcher({
-    roots: [root],
-    jobs,
-    admission: (root: string) => admissionFor(root, settings),
-    log,
-    debounceMs: 50,
-    pollIntervalMs: 100,
-  });
-  cleanups.push(
-    () => removeDir(root),
-    () => watcher.close(),
-  );
-  await watcher.start();
-  const pathsSent = () => requests.flatMap((r) => [...(r.paths?.get(root) ?? [])]);
-  return { root, watcher, requests, pathsSent };
-}
+const BACKENDS = ["parcel", "chokidar"] as const;
 
-describe("workspace watcher", () => {
+describe.each(BACKENDS)("workspace watcher (%s)", (backend) => {
+  async function setup(files: Record<string, string>) {
+    const root = makeTempDir();
+    writeTree(root, files);
+    const requests: JobRequest[] = [];
+    // The job runner records what the watcher asked for instead of indexing it: this file
+    // tests what the watcher sends; the MCP tests cover the whole way into the index.
+    const jobs = new IndexJobs(async (request) => {
+      requests.push(request);
+      return {} as never;
+    }, log);
+    const settings = loadSettings({ cwd: root, env: {}, flags: { roots: [root] } }).settings;
+    const watcher = new WorkspaceWatcher({
+      roots: [root],
+      jobs,
+      admission: (root: string) => admissionFor(root, settings),
+      log,
+      debounceMs: 50,
+      pollIntervalMs: 100,
+      backend,
+    });
+    cleanups.push(
+      () => removeDir(root),
+      () => watcher.close(),
+    );
+    await watcher.start();
+    const pathsSent = () => requests.flatMap((r) => [...(r.paths?.get(root) ?? [])]);
+    return { root, watcher, requests, pathsSent };
+  }
+
   it("sends changed paths in batches, and nothing from ignored folders", async () => {
     const { root, watcher, pathsSent } = await setup({
       ".gitignore": "build/\n",
