@@ -11,9 +11,15 @@
  * - memory: both loads run in fresh processes (index-child.ts, shared with the `index`
  *   section), so each peak RSS is its own, docindex's with its parser worker threads.
  *
- * `DOCINDEX_SCALE_SIZES=5000,50000` picks the sizes (default 5000,50000,200000).
+ * - the watcher: `docindex serve --http` on the indexed tree (watcher-bench.ts's measureServe),
+ *   once with `--no-watch` (the baseline) and once with the watcher: time to ready (catch-up scan
+ *   done), RSS once ready, and 20 saves each searched until found (p50, max, missed).
+ *
+ * `DOCINDEX_SCALE_SIZES=5000,50000` picks the sizes (default 5000,50000,200000);
+ * `DOCINDEX_SCALE_WATCH=0` leaves the watcher columns out.
  */
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../indexers/sqlite/index.js";
@@ -21,6 +27,7 @@ import { child } from "./index-bench.js";
 import { percentile } from "./metrics.js";
 import { buildScaleTree, type ScaleTree } from "./scale-tree.js";
 import { fmt, timeMs, timeMsSync } from "./timing.js";
+import { measureServe, type ServeRun } from "./watcher-bench.js";
 
 const QUERY_WORDS = [
   "memory allocation",
@@ -56,6 +63,10 @@ export interface ScaleRow {
     searchP50: number;
     searchP99: number;
   };
+  /** `serve` without and with the watcher; absent when DOCINDEX_SCALE_WATCH=0. */
+  serve?: { off: ServeRun; on: ServeRun };
+  /** 1-minute load average before and after this size's runs. */
+  load: [number, number];
 }
 
 function folderMb(path: string): number {
@@ -153,6 +164,32 @@ async function docindexRun(tree: ScaleTree): Promise<ScaleRow["docindex"]> {
   };
 }
 
+/** The server on the tree docindexRun indexed: --no-watch first, then with the watcher. */
+async function serveRuns(tree: ScaleTree): Promise<{ off: ServeRun; on: ServeRun }> {
+  const files = listTreeFiles(tree.root);
+  const run = `scale${tree.files}${Date.now().toString(36)}`;
+  const off = await measureServe({ root: tree.root, files }, false, run);
+  const on = await measureServe({ root: tree.root, files }, true, run);
+  return { off, on };
+}
+
+function serveTable(rows: ScaleRow[]): void {
+  console.log(
+    "\n| files | ready s, --no-watch | ready s, watcher | RSS MB, --no-watch | RSS MB, watcher | RSS ratio | save p50 ms | save max ms | missed |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const { tree, serve } of rows) {
+    if (serve === undefined) continue;
+    const { off, on } = serve;
+    console.log(
+      `| ${tree.files} | ${fmt(off.readyMs / 1000, 2)} | ${fmt(on.readyMs / 1000, 2)} | ` +
+        `${fmt(off.rssMb, 0)} | ${fmt(on.rssMb, 0)} | ${fmt(on.rssMb / off.rssMb, 2)}x | ` +
+        `${on.saves.length ? fmt(percentile(on.saves, 50), 0) : "-"} | ` +
+        `${on.saves.length ? fmt(on.saves[on.saves.length - 1]!, 0) : "-"} | ${on.missed} |`,
+    );
+  }
+}
+
 export function scaleSizes(): number[] {
   const configured = process.env.DOCINDEX_SCALE_SIZES?.split(",")
     .map(Number)
@@ -168,9 +205,11 @@ export async function scaleBench(workDir: string): Promise<ScaleRow[]> {
     console.error(
       `scale: tree of ${tree.files} files (${fmt(tree.bytes / 1024 / 1024)} MB): ${tree.made}`,
     );
+    const loadBefore = loadavg()[0]!;
     const raw = rawBaseline(tree, join(workDir, `scale-${size}-raw.db`), workDir);
     const docindex = await docindexRun(tree);
-    rows.push({ tree, raw, docindex });
+    const serve = process.env.DOCINDEX_SCALE_WATCH === "0" ? undefined : await serveRuns(tree);
+    rows.push({ tree, raw, docindex, serve, load: [loadBefore, loadavg()[0]!] });
   }
   console.log(
     "\n| files | MB | raw FTS5 s | docindex cold s | ratio | MB/s | unchanged s | raw db MB | index MB | size ratio | peak RSS MB | raw search p50/p99 ms | docindex search p50/p99 ms | ratio p50 |",
@@ -187,6 +226,10 @@ export async function scaleBench(workDir: string): Promise<ScaleRow[]> {
         `${fmt(docindex.searchP50 / raw.searchP50, 2)}x |`,
     );
   }
-  for (const { tree } of rows) console.log(`\n- ${tree.files} files: ${tree.made}`);
+  serveTable(rows);
+  for (const { tree, load } of rows)
+    console.log(
+      `\n- ${tree.files} files (load ${fmt(load[0], 1)} → ${fmt(load[1], 1)}): ${tree.made}`,
+    );
   return rows;
 }

@@ -27,7 +27,7 @@ function procStatusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
 }
 
-interface Run {
+export interface ServeRun {
   readyMs: number;
   rssMb: number;
   peakMb: number;
@@ -46,7 +46,7 @@ async function found(client: Client, token: string): Promise<boolean> {
 /** Saves spread over the tree; every fifth one creates a file in a folder that did not exist. */
 async function edits(
   client: Client,
-  tree: BenchTree,
+  tree: Pick<BenchTree, "files">,
   run: string,
 ): Promise<{ saves: number[]; missed: number }> {
   const saves: number[] = [];
@@ -75,7 +75,15 @@ async function edits(
   return { saves: saves.sort((a, b) => a - b), missed };
 }
 
-async function measure(tree: BenchTree, watch: boolean, run: string): Promise<Run> {
+/**
+ * One `docindex serve --http` on an indexed tree, with or without the watcher: time to ready,
+ * RSS once ready, and (with the watcher) the saves. The `scale` section measures its trees with it.
+ */
+export async function measureServe(
+  tree: Pick<BenchTree, "root" | "files">,
+  watch: boolean,
+  run: string,
+): Promise<ServeRun> {
   const t0 = performance.now();
   const server: Server = await startServer(tree.root, watch ? [] : ["--no-watch"]);
   try {
@@ -111,14 +119,14 @@ export async function watcherBench(workDir: string): Promise<void> {
   console.log(
     `(index brought up to date by \`reindex\` in ${fmt((performance.now() - t0) / 1000, 1)} s, not measured below)`,
   );
-  const runs: Record<"off" | "on", Run[]> = { off: [], on: [] };
+  const runs: Record<"off" | "on", ServeRun[]> = { off: [], on: [] };
   const loads: number[] = [];
   for (let n = 0; n < RUNS; n++) {
     // Alternate, so that a load spike on the shared machine hits both alike.
     for (const watch of [false, true]) {
       loads.push(loadavg()[0]!);
       runs[watch ? "on" : "off"].push(
-        await measure(tree, watch, `${Date.now().toString(36)}r${n}`),
+        await measureServe(tree, watch, `${Date.now().toString(36)}r${n}`),
       );
     }
   }
