@@ -119,7 +119,8 @@ export class ParserPool {
    */
   warm(): void {
     if (this.closed || this.slots.size > 0) return;
-    this.idle.push(this.spawn());
+    // Idle until pump() gives it a file: it must not keep the process alive meanwhile.
+    this.spawn().worker.unref();
   }
 
   /**
