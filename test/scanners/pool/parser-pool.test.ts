@@ -52,6 +52,26 @@ describe.skipIf(!HAVE_DOCS)("ParserPool with the real parse worker", () => {
 });
 
 describe("ParserPool.prepare (read once, hash, parse, chunk in the worker)", () => {
+  it("lets go of the files it has handed out while others still wait", async () => {
+    // The pipeline keeps more files submitted than the workers hold, so the queue never runs
+    // empty during a run. Handed-out tasks hold their outcome (text and chunks) through their
+    // resolve function: they must leave the queue then, not at the end of the run.
+    const path = dir.write("many.md", "# Many\n\nThe same small file, parsed again and again.\n");
+    const pool = new ParserPool({ size: 1, queuePerWorker: 1 });
+    const queued = () => (pool as unknown as { queue: unknown[] }).queue.length;
+    try {
+      const all = Array.from({ length: 400 }, () => pool.prepare(path, "many.md", "markdown", {}));
+      expect(queued()).toBeGreaterThan(390);
+      const first = await Promise.all(all.slice(0, 300));
+      expect(first.every((o) => o.ok)).toBe(true);
+      expect(queued()).toBeLessThanOrEqual(200);
+      await Promise.all(all);
+      expect(queued()).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it("answers the fstat facts, the sha256 of the bytes and the chunks chunkDocument makes", async () => {
     // A budget of 8 tokens cuts the text into several chunks: they cross threads as ranges.
     const body = "# Guide\n\nHow to feed the newts.\n\n## Water\n\nChange it daily.\n";
@@ -204,6 +224,27 @@ describe("ParserPool failure handling (misbehaving test worker)", () => {
       { ok: false, status: "failed", reason: CANCELLED_REASON },
       { ok: false, status: "failed", reason: CANCELLED_REASON },
     ]);
+  });
+
+  it("parses in a process started with heap flags that a worker would refuse", () => {
+    const poolUrl = pathToFileURL(
+      join(process.cwd(), "dist", "scanners", "pool", "parser-pool.js"),
+    );
+    const file = dir.write("flags.md", "# Flags\n\nParsed all the same.\n");
+    const script = `
+      const { ParserPool } = await import(${JSON.stringify(poolUrl.href)});
+      const pool = new ParserPool({ size: 1 });
+      const outcome = await pool.parse(${JSON.stringify(file)}, "markdown");
+      await pool.close();
+      process.stderr.write("outcome: " + (outcome.ok ? "ok" : outcome.reason) + "\\n");
+    `;
+    const flags = ["--max-old-space-size=256", "--stack-size=2000", "--input-type=module"];
+    const child = spawnSync(process.execPath, [...flags, "-e", script], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(child.stderr).toContain("outcome: ok");
+    expect(child.status).toBe(0);
   });
 
   it("keeps parser output off stdout, and an idle pool does not hold the process open", () => {
