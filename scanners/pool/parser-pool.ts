@@ -12,6 +12,7 @@ import { failed, shortMessage } from "../parsers/outcome.js";
 import type { FileKind, ParseOutcome } from "../types.js";
 import type { PreparedOutcome } from "./prepare-document.js";
 import { isParseResponse, type ParseRequest, type WorkerInit } from "./protocol.js";
+import { workerExecArgv } from "./worker-exec-argv.js";
 import { assertWorkerScriptExists, defaultWorkerScript } from "./worker-script.js";
 
 export interface ParserPoolOptions {
@@ -291,23 +292,4 @@ function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`ParserPool: ${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-/**
- * Flags a Worker refuses (ERR_WORKER_INVALID_EXEC_ARGV): --input-type (node -e) and the
- * per-process heap and stack sizes, which resourceLimits sets for each worker instead. Passed
- * on, `node --max-old-space-size=4096 docindex …` failed every file with that error.
- */
-const PROCESS_ONLY_FLAG =
-  /^--(input[-_]type|max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]size|max[-_]young[-_]generation[-_]size|max[-_]heap[-_]size|stack[-_]size)(=|$)/;
-
-/** The parent's node flags a worker inherits, without those it refuses (with their values). */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const match = PROCESS_ONLY_FLAG.exec(execArgv[i]!);
-    if (match === null) kept.push(execArgv[i]!);
-    else if (match[2] === "") i++; // "--max-old-space-size 4096": the value is the next one.
-  }
-  return kept;
 }

@@ -16,6 +16,7 @@ import {
   type Pooling,
   type WorkerMessage,
 } from "./local-protocol.js";
+import { workerExecArgv } from "../../scanners/pool/worker-exec-argv.js";
 import { assertLocalWorkerExists, defaultLocalWorkerScript } from "./worker-script.js";
 
 export interface LocalEmbedderOptions {
@@ -187,8 +188,7 @@ export class LocalEmbedder implements Embedder {
     const started = Date.now();
     const worker = new Worker(this.script, {
       workerData: this.init,
-      // Workers inherit the parent's node flags; --input-type (node -e) makes a worker refuse to start.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith("--input-type")),
+      execArgv: workerExecArgv(process.execArgv),
     });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@
 import { availableParallelism } from "node:os";
 import { SqliteStore } from "../../indexers/sqlite/index.js";
 import { Worker } from "node:worker_threads";
+import { workerExecArgv } from "../../scanners/pool/worker-exec-argv.js";
 import { compiledSibling } from "../../scanners/pool/worker-script.js";
 import {
   StoreError,
@@ -90,8 +91,7 @@ export class SearchReaders implements Pick<Store, "search"> {
   private spawn(): Reader {
     const worker = new Worker(this.script, {
       workerData: this.init,
-      // Workers inherit the parent's node flags; --input-type (node -e) makes a worker refuse to start.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith("--input-type")),
+      execArgv: workerExecArgv(process.execArgv),
     });
     const reader: Reader = { worker, id: 0 };
     worker.on("message", (message: ReaderResponse | { ready: true }) => {
