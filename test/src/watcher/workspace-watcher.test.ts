@@ -23,6 +23,13 @@ afterEach(async () => {
 
 const BACKENDS = ["parcel", "chokidar"] as const;
 
+/**
+ * How long a change may take to arrive. Generous: with three CPU hogs beside this suite on two
+ * cores, 1 run in 10 took longer than 10 s on @parcel/watcher (the cause is not known yet: see
+ * src/watcher/README.md); a change that never arrives still fails.
+ */
+const ARRIVAL_MS = 30_000;
+
 describe.each(BACKENDS)("workspace watcher (%s)", (backend) => {
   async function setup(files: Record<string, string>) {
     const root = makeTempDir();
@@ -64,7 +71,7 @@ describe.each(BACKENDS)("workspace watcher (%s)", (backend) => {
     writeFileSync(join(root, "build/y.txt"), "ignored");
     await eventually(
       async () => (new Set(pathsSent()).size >= 20 ? true : undefined),
-      10_000,
+      ARRIVAL_MS,
       "20 paths",
     );
     expect(pathsSent().some((p) => p.startsWith("build/"))).toBe(false);
@@ -93,7 +100,7 @@ describe.each(BACKENDS)("workspace watcher (%s)", (backend) => {
     writeFileSync(join(root, "sub/polled.md"), "seen by polling");
     await eventually(
       async () => (pathsSent().includes("sub/polled.md") ? true : undefined),
-      10_000,
+      ARRIVAL_MS,
       "polled change",
     );
   });
