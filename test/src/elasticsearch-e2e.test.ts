@@ -161,12 +161,17 @@ describe.skipIf(skip)("docindex on Elasticsearch", () => {
         "# Offline\n\nThe merganser arrives while the cluster is down.\n",
       );
       const journal = join(root, ".docindex/pending-work.json");
+      // The journal may first hold an earlier job alone: a second event for live.md (a write is
+      // often reported as a create and an update) can reach a batch of its own after the search
+      // found the file, and fail once the cluster is down.
       await eventually(
-        async () => (existsSync(journal) ? true : undefined),
+        async () =>
+          existsSync(journal) && readFileSync(journal, "utf8").includes("docs/offline.md")
+            ? true
+            : undefined,
         60_000,
         "work kept on disk",
       );
-      expect(readFileSync(journal, "utf8")).toContain("docs/offline.md");
 
       await proxy.up();
       await eventually(
