@@ -11,12 +11,10 @@ import { parseBytes } from "../parsers/index.js";
 import { shortMessage } from "../parsers/outcome.js";
 import type { ParseOptions } from "../parsers/parse-options.js";
 import type { Chunk, ParsedDocument, SourceFile } from "../types.js";
-import { openListedFile } from "../walk/file-facts.js";
+import { openListedFile, type FileFacts as ListedFileFacts } from "../walk/file-facts.js";
 
 /** What the read found: size and mtime from the fstat of the open file, sha256 of its bytes. */
-export interface FileFacts {
-  size: number;
-  mtimeMs: number;
+export interface FileFacts extends ListedFileFacts {
   sha256: string;
 }
 
