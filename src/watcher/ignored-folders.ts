@@ -74,6 +74,32 @@ export async function treeUnder(
   return { files, folders };
 }
 
+/**
+ * The files (and links) directly in the folder `rel` that are not ignored, or undefined when
+ * it holds more than `maxEntries` entries or cannot be read.
+ */
+export async function filesIn(
+  root: string,
+  admission: Admission,
+  rel: string,
+  maxEntries: number,
+): Promise<string[] | undefined> {
+  let entries;
+  try {
+    entries = await readdir(join(root, rel), { withFileTypes: true });
+  } catch {
+    return undefined; // gone: its events, or the parent's, say so
+  }
+  if (entries.length > maxEntries) return undefined;
+  const files: string[] = [];
+  for (const dirent of entries) {
+    if (dirent.isDirectory()) continue;
+    const child = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
+    if (!admission.isIgnored(child, false)) files.push(child);
+  }
+  return files;
+}
+
 /** The folders of `rels` that are not inside another of them (a new tree reports each level). */
 export function outermost(rels: Iterable<string>): string[] {
   const sorted = [...new Set(rels)].sort();

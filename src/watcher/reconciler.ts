@@ -9,13 +9,29 @@
  * (`unwatched`), and then the new folders are listed once more, for what was written in them
  * meanwhile. Rescanning the root for every new folder, as before, cost a whole-tree scan on a
  * 50,000-file root that held every save behind it in the job queue.
+ *
+ * And an event may simply be lost: @parcel/watcher 2.6 hands a watcher's events to JavaScript
+ * by copying its event list and then clearing it, two steps under two separate locks, while
+ * its inotify thread adds events to the same list; an event added between the two is dropped,
+ * and nothing reports that file again. The first events of a burst are the exposed ones (the
+ * first event after half a second of quiet is handed over at once, while the rest of the burst
+ * is still arriving; upstream's open issue #183 reports such losses). So every folder an event
+ * touched has its files listed once quiet, and the pipeline, which skips a file whose size and
+ * mtime it already holds, indexes what changed unreported. A lost deletion is not found this
+ * way (a listing shows what is there); the next rescan removes it.
  */
 import type { IndexJobs } from "../server/index-jobs.js";
 import type { Admission } from "../../scanners/walk/index.js";
-import { outermost, treeUnder } from "./ignored-folders.js";
+import { filesIn, outermost, treeUnder } from "./ignored-folders.js";
 
 /** Every this many events, the root is rescanned once quiet: a burst may have lost some. */
 const BURST_EVENTS = 500;
+
+/**
+ * A touched folder with more entries than this is not listed (a save in a flat folder of
+ * 100,000 files would cost a stat of each); losses there wait for the next rescan.
+ */
+const MAX_LISTED_ENTRIES = 5000;
 
 export interface ReconcilerOptions {
   jobs: IndexJobs;
@@ -30,6 +46,8 @@ export class Reconciler {
   private readonly roots = new Set<string>();
   /** New folders reported, per root. */
   private readonly folders = new Map<string, Set<string>>();
+  /** Folders holding a file an event reported, per root: listed once quiet. */
+  private readonly touched = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -40,8 +58,11 @@ export class Reconciler {
     if (event === "addDir") {
       const set = this.folders.get(root) ?? new Set<string>();
       this.folders.set(root, set.add(rel));
-    } else if (count % BURST_EVENTS === 0) this.roots.add(root);
-    else if (!this.roots.has(root) && !this.folders.has(root)) return;
+    } else {
+      if (count % BURST_EVENTS === 0) this.roots.add(root);
+      const set = this.touched.get(root) ?? new Set<string>();
+      this.touched.set(root, set.add(rel.slice(0, Math.max(0, rel.lastIndexOf("/")))));
+    }
     // Anything pending for this root waits until its events stop.
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.settle(), this.options.quietMs);
@@ -55,17 +76,35 @@ export class Reconciler {
   private async settle(): Promise<void> {
     const roots = [...this.roots];
     const folders = [...this.folders].filter(([root]) => !this.roots.has(root));
+    const touched = [...this.touched].filter(([root]) => !this.roots.has(root));
     this.roots.clear();
     this.folders.clear();
+    this.touched.clear();
     if (this.closed) return;
-    // A rescan of the root covers its new folders too.
+    // A rescan of the root covers its new and touched folders too.
     if (roots.length > 0) this.options.jobs.enqueue({ kind: "watch", roots });
+    for (const [root, rels] of touched) await this.listTouched(root, rels);
     for (const [root, reported] of folders) {
       const { unwatched } = await this.list(root, reported);
       if (unwatched && !this.closed) {
         await this.options.unwatched(root);
         await this.list(root, reported);
       }
+    }
+  }
+
+  /** Sends the files directly in each touched folder, for the changes whose events were lost. */
+  private async listTouched(root: string, rels: Set<string>): Promise<void> {
+    const admission = this.options.admission(root);
+    if (!admission) return;
+    const files = new Set<string>();
+    for (const rel of rels) {
+      for (const file of (await filesIn(root, admission, rel, MAX_LISTED_ENTRIES)) ?? []) {
+        files.add(file);
+      }
+    }
+    if (!this.closed && files.size > 0) {
+      this.options.jobs.enqueue({ kind: "watch", paths: new Map([[root, files]]) });
     }
   }
 
