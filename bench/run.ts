@@ -24,6 +24,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   startup: startupBench,
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
+  ann: async (dir) => (await import("./ann-bench.js")).annBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),
   scale: async (dir) => void (await (await import("./scale-bench.js")).scaleBench(dir)),
   // The issue 9 ratios without the embedding model (synthetic vectors).

@@ -15,6 +15,7 @@ import { openSqliteStore } from "../indexers/sqlite/index.js";
 import type { SearchRequest } from "../indexers/store.js";
 import type { Chunk } from "../scanners/types.js";
 import { percentile } from "./metrics.js";
+import { prng } from "./random.js";
 import { loadNote } from "./retrieval.js";
 import { fmt, timeMs } from "./timing.js";
 
@@ -24,18 +25,6 @@ const SIZES = [10_000, 25_000, 50_000, 100_000];
 const QUERIES = 50;
 const WARMUP = 3;
 const K = 10;
-
-/** mulberry32: a small deterministic PRNG, so every run searches the same vectors. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fills `out` with a random unit vector (Gaussian components, so directions are uniform). */
 function randomUnit(random: () => number, out: Float32Array): Float32Array {

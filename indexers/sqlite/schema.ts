@@ -82,6 +82,32 @@ const MIGRATIONS: string[] = [
   // gaps (JSON array): the text is stored as the gaps between its chunks (text-gaps.ts) and
   // text holds ''. NULL: text holds the whole text, as every row of version 1 does.
   `ALTER TABLE document_text ADD COLUMN gaps TEXT;`,
+  // The approximate nearest-neighbour index (ann/) is a file derived from chunk_vectors; the
+  // log tells each process which rows changed since the state its copy holds. Triggers write
+  // it, so no code path that changes a vector can forget to. A row of the log names a vector
+  // id only: replaying it reads that row's current state, so a replay is idempotent.
+  // generation: a random token per (index, model); an index file of another one is not ours.
+  // floor: the log below it was deleted, after an index file at or above it was saved.
+  `
+  ALTER TABLE vector_model ADD COLUMN generation TEXT NOT NULL DEFAULT '';
+  UPDATE vector_model SET generation = lower(hex(randomblob(8)));
+  CREATE TABLE vector_log (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    vector_id INTEGER NOT NULL
+  );
+  CREATE TABLE vector_log_floor (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    seq       INTEGER NOT NULL
+  );
+  INSERT INTO vector_log_floor (singleton, seq) VALUES (1, 0);
+  INSERT INTO vector_log (vector_id) SELECT id FROM chunk_vectors;
+  CREATE TRIGGER chunk_vectors_log_insert AFTER INSERT ON chunk_vectors
+    BEGIN INSERT INTO vector_log (vector_id) VALUES (new.id); END;
+  CREATE TRIGGER chunk_vectors_log_update AFTER UPDATE ON chunk_vectors
+    BEGIN INSERT INTO vector_log (vector_id) VALUES (new.id); END;
+  CREATE TRIGGER chunk_vectors_log_delete AFTER DELETE ON chunk_vectors
+    BEGIN INSERT INTO vector_log (vector_id) VALUES (old.id); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

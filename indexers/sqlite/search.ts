@@ -16,6 +16,7 @@ import { makeSnippet } from "../text/snippet.js";
 import { toBlob } from "./vectors.js";
 import { lexicalTop } from "./lexical-top.js";
 import { cachedStatement } from "./statement-cache.js";
+import type { AnnReader, AnnSnapshot } from "./ann/ann-reader.js";
 
 export type FtsColumn = (typeof FTS_COLUMNS)[number];
 export type ColumnWeights = Record<FtsColumn, number>;
@@ -118,17 +119,75 @@ export function lexicalSearch(
   return read.deferred().map(({ row, score }) => toHit(row, -score, parsed.terms, "lexical"));
 }
 
+/** Candidates asked of the graph at most; past this, the filters are selective: search exactly. */
+const MAX_ANN_CANDIDATES = 4096;
+/** With filters, candidates must hold this many times `limit` passing hits. */
+const FILTERED_OVERSAMPLE = 4;
+
+/**
+ * Nearest chunks by cosine distance. Exact (every stored vector, or with filters every vector
+ * of the rows that pass them) unless `ann` gives a snapshot: then the graph's nearest
+ * candidates, with the vectors changed since its file, are scored exactly and filtered in SQL,
+ * asking for four times more until `limit` hits pass the filters (one per document if asked);
+ * filters that keep so few rows that 4,096 candidates do not hold `limit` of them are served
+ * by the exact search over the rows they keep, which is then small.
+ */
 export function semanticSearch(
   db: Database.Database,
   request: SearchRequest,
   vector: Float32Array,
   distanceFunction: string,
   queryOptions: QueryOptions,
+  ann?: AnnReader,
 ): SearchHit[] {
-  if (searchLimit(request) === 0) return [];
-  const scored = `m AS MATERIALIZED (SELECT chunk_id, ${distanceFunction}(vector, ?) AS score FROM chunk_vectors)`;
-  const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", request);
-  const rows = db.prepare(sql).all(toBlob(vector), ...params) as HitRow[];
+  const limit = searchLimit(request);
+  if (limit === 0) return [];
+  const blob = toBlob(vector);
+  const exact = (): HitRow[] => {
+    const filters = searchConditions(request.filters);
+    const scored =
+      filters.where.length === 0
+        ? `m AS MATERIALIZED (SELECT chunk_id, ${distanceFunction}(vector, ?) AS score FROM chunk_vectors)`
+        : `m AS MATERIALIZED (SELECT v.chunk_id, ${distanceFunction}(v.vector, ?) AS score
+             FROM chunk_vectors v WHERE v.chunk_id IN (SELECT c.chunk_id FROM chunks c
+               JOIN documents d ON d.id = c.doc_id WHERE ${filters.where.join(" AND ")}))`;
+    const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", request);
+    return cachedStatement(db, sql).all(blob, ...filters.params, ...params) as HitRow[];
+  };
+  const approximate = (snapshot: AnnSnapshot): HitRow[] => {
+    const scored = `m AS MATERIALIZED (SELECT v.chunk_id, ${distanceFunction}(v.vector, ?) AS score
+      FROM json_each(?) j JOIN chunk_vectors v ON v.id = j.value)`;
+    // With filters, the graph's nearest are of every kind: enough candidates are those that
+    // hold several times `limit` hits passing the filters, so the best `limit` are among them.
+    const filtered = searchConditions(request.filters).where.length > 0;
+    const wanted = filtered ? Math.min(FILTERED_OVERSAMPLE * limit, MAX_SEARCH_LIMIT) : limit;
+    const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", {
+      ...request,
+      limit: wanted,
+    });
+    const statement = cachedStatement(db, sql);
+    for (let k = Math.max(10 * limit, 128); k <= MAX_ANN_CANDIDATES; k *= 4) {
+      const { ids, exhausted } = snapshot.candidates(vector, k);
+      const rows = statement.all(blob, JSON.stringify(ids), ...params) as HitRow[];
+      if (rows.length >= wanted || exhausted) {
+        ann!.lastPlan = { kind: "approximate", candidates: ids.length };
+        return rows.slice(0, limit);
+      }
+    }
+    ann!.lastPlan = { kind: "exact", why: "filters keep too few of the nearest candidates" };
+    return exact();
+  };
+  // One read transaction: the snapshot's delta and the rows it scores come from one state.
+  const rows = db
+    .transaction(() => {
+      const snapshot = ann?.snapshot(db);
+      if (snapshot === undefined) {
+        if (ann !== undefined) ann.lastPlan = { kind: "exact", why: ann.unavailable };
+        return exact();
+      }
+      return approximate(snapshot);
+    })
+    .deferred();
   const terms = queryTerms(request.query, queryOptions);
   // Cosine similarity: higher is better, like every store score.
   return rows.map((row) => toHit(row, 1 - row.score, terms, "semantic"));

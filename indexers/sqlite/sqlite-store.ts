@@ -41,6 +41,8 @@ import { documentFrequency, lexicalSearch, semanticSearch, type ColumnWeights } 
 import { segmentForIndex } from "../text/segment.js";
 import { registerDistance, registerJsDistance, VectorTable } from "./vectors.js";
 import { DOCUMENT_COLUMNS, prepareStatements, type Statements } from "./statements.js";
+import { AnnReader, type SearchPlan } from "./ann/ann-reader.js";
+import { AnnRefresher, type StoreLog } from "./ann/refresher.js";
 
 export interface SqliteStoreOptions {
   /** bm25() weight per FTS column; see README.md for how the defaults were tuned. */
@@ -56,7 +58,18 @@ export interface SqliteStoreOptions {
    * its prebuilt binary, uses an equivalent JavaScript function.
    */
   sqliteVec?: boolean;
+  /**
+   * Keep the approximate vector index's file up to date in a worker (default true). The
+   * benchmark turns it off to time exact search and the build apart.
+   */
+  refreshVectorIndex?: boolean;
+  /** Where the store reports what it did on its own (the vector index's refreshes); stderr by default. */
+  log?: StoreLog;
 }
+
+/** One JSON line per event on stderr: stdout may belong to JSON-RPC. */
+const stderrLog: StoreLog = (level, message, fields) =>
+  void process.stderr.write(`${JSON.stringify({ level, msg: message, ...fields })}\n`);
 
 export const DEFAULT_WEIGHTS: ColumnWeights = { title: 2, heading: 1, path: 1, body: 1.5 };
 
@@ -72,6 +85,10 @@ export class SqliteStore implements Store {
   >;
   private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
   private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
+  /** Maps the approximate index's newest file for semantic search (ann/). */
+  private readonly ann: AnnReader;
+  /** Keeps that file up to date; only a writable store on a file has one. */
+  private readonly refresher: AnnRefresher | undefined;
 
   constructor(
     readonly db: Database.Database,
@@ -83,6 +100,11 @@ export class SqliteStore implements Store {
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.statements = prepareStatements(db);
     this.vectors = new VectorTable(db);
+    const log = options.log ?? stderrLog;
+    this.ann = new AnnReader(dbPath, (message, fields) => log("warn", message, fields));
+    const onFile = dbPath !== ":memory:" && dbPath !== "";
+    const refreshes = onFile && !options.readonly && options.refreshVectorIndex !== false;
+    this.refresher = refreshes ? new AnnRefresher(db, dbPath, log) : undefined;
     this.upsertTx = db.transaction(this.replace);
     this.deleteTx = db.transaction(this.remove);
     // A commit costs about as much as writing a small document: batching them is most of the
@@ -250,7 +272,7 @@ export class SqliteStore implements Store {
     const model = this.vectors.model();
     if (model === undefined) return [];
     const vector = semanticRequestVector(request, model);
-    return semanticSearch(this.db, request, vector, this.distanceFunction, queryOptions);
+    return semanticSearch(this.db, request, vector, this.distanceFunction, queryOptions, this.ann);
   }
 
   async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {
@@ -266,6 +288,7 @@ export class SqliteStore implements Store {
 
   async setVectorModel(model: VectorModel): Promise<void> {
     this.vectors.setModel(model);
+    this.refresher?.poke();
   }
 
   async chunksWithoutVectors(limit: number): Promise<PendingChunk[]> {
@@ -278,6 +301,20 @@ export class SqliteStore implements Store {
 
   async putVectors(vectors: ChunkVector[]): Promise<void> {
     this.vectors.put(vectors);
+    this.refresher?.poke();
+  }
+
+  /** How the last semantic search was served (approximate or exact, and why). */
+  lastSearchPlan(): SearchPlan | undefined {
+    return this.ann.lastPlan;
+  }
+
+  /**
+   * Resolves once the approximate vector index has caught up with the stored vectors (it
+   * refreshes in a worker, after writes); until then searches score the difference exactly.
+   */
+  async vectorIndexSettled(): Promise<void> {
+    await this.refresher?.settled();
   }
 
   async stats(): Promise<StoreStats> {
@@ -325,6 +362,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.refresher?.close();
     if (!this.db.open) return;
     if (!this.db.readonly) this.db.pragma("optimize");
     this.db.close();

@@ -61,10 +61,19 @@ export class VectorTable {
       getModel: db.prepare(
         "SELECT model_id AS id, dimensions FROM vector_model WHERE singleton = 1",
       ),
+      getGeneration: db.prepare(
+        "SELECT model_id AS id, dimensions, generation FROM vector_model WHERE singleton = 1",
+      ),
       setModel: db.prepare(
-        "INSERT OR REPLACE INTO vector_model (singleton, model_id, dimensions) VALUES (1, ?, ?)",
+        "INSERT OR REPLACE INTO vector_model (singleton, model_id, dimensions, generation) VALUES (1, ?, ?, lower(hex(randomblob(8))))",
       ),
       dropVectors: db.prepare("DELETE FROM chunk_vectors"),
+      // A new model starts a new generation: its index files start afresh, so the log of the
+      // old vectors' deletion is of no use to anyone.
+      clearLog: db.prepare("DELETE FROM vector_log"),
+      raiseFloor: db.prepare(
+        "UPDATE vector_log_floor SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'), 0))",
+      ),
       resetEmbedded: db.prepare("UPDATE chunks SET embedded = 0 WHERE embedded = 1"),
       pending: db.prepare(`
         SELECT c.chunk_id AS chunkId, c.content_hash AS contentHash, c.text, c.heading_path AS headingPath, d.path
@@ -86,11 +95,20 @@ export class VectorTable {
     return this.statements.getModel.get() as VectorModel | undefined;
   }
 
+  /** The model with its generation: the identity of the vectors an index file may hold. */
+  generation(): (VectorModel & { generation: string }) | undefined {
+    return this.statements.getGeneration.get() as
+      | (VectorModel & { generation: string })
+      | undefined;
+  }
+
   private readonly setModelTx = (model: VectorModel): void => {
     const current = this.model();
     if (current?.id === model.id && current.dimensions === model.dimensions) return;
     // Vectors of two models never mix: a new model starts from an empty vector table.
     this.statements.dropVectors.run();
+    this.statements.clearLog.run();
+    this.statements.raiseFloor.run();
     this.statements.resetEmbedded.run();
     this.statements.setModel.run(model.id, model.dimensions);
   };

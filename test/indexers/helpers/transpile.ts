@@ -18,6 +18,9 @@ const SOURCES = [
   "indexers/sqlite",
   "scanners/types.ts",
   "scanners/chunk",
+  // The vector index's refresher starts its worker through these.
+  "scanners/pool/worker-script.ts",
+  "scanners/pool/worker-exec-argv.ts",
 ];
 
 function listTs(entry: string): string[] {

@@ -79,16 +79,7 @@ export function byteSort(paths: string[]): string[] {
 }
 
 /** Deterministic PRNG (mulberry32), so a failing random case can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng as rng } from "../../../bench/random.js";
 
 /** `git check-ignore`: whether git ignores `path` (relative to `cwd`), parents included. */
 export function gitIgnores(cwd: string, path: string, env: Env): boolean {

@@ -1,0 +1,152 @@
+/**
+ * The approximate nearest-neighbour index as a file: usearch's HNSW graph with float16 copies
+ * of the vectors, named after what it holds, beside the SQLite index:
+ * `<index>.ann-<generation>-<seq>.usearch`. The generation is the (index, model) token of
+ * `vector_model`; seq the last vector_log row it includes. A file is written under a temporary
+ * name and renamed, so a reader sees a whole file or none, and the name says which vectors
+ * the file holds without a second file that could disagree with it.
+ *
+ * Why usearch (indexers/README.md has the figures): a prebuilt N-API binary for each platform
+ * (no compiler at install, Node 20 to 26), HNSW with float16 storage (i8 lost a seventh of
+ * recall@10 on 384 dimensions), and `view()`, which maps a file instead of reading it: every
+ * search reader thread and process shares one copy in the page cache.
+ */
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+
+export interface AnnMatches {
+  keys: BigUint64Array;
+  distances: Float32Array;
+}
+
+export interface UsearchIndex {
+  add(keys: BigUint64Array, vectors: Float32Array, threads?: number): void;
+  search(vector: Float32Array, k: number, threads: number): AnnMatches;
+  remove(keys: bigint | BigUint64Array): number | number[];
+  contains(key: bigint): boolean;
+  size(): number;
+  save(path: string): void;
+  load(path: string): void;
+  view(path: string): void;
+}
+
+interface UsearchModule {
+  Index: new (config: Record<string, unknown>) => UsearchIndex;
+}
+
+/** Graph degree and search breadth: recall@10 ≥ 0.98 at 1M (bench/README.md, `vectors`). */
+const CONNECTIVITY = 16;
+const EXPANSION_ADD = 64;
+const EXPANSION_SEARCH = 200;
+
+let loaded: UsearchModule | null | undefined;
+
+/** usearch when its binary loads on this platform, else undefined (search stays exact). */
+export function usearch(): UsearchModule | undefined {
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)("usearch") as UsearchModule;
+    } catch {
+      loaded = null;
+    }
+  }
+  return loaded ?? undefined;
+}
+
+export function newIndex(lib: UsearchModule, dimensions: number): UsearchIndex {
+  return new lib.Index({
+    dimensions,
+    metric: "cos",
+    quantization: "f16",
+    connectivity: CONNECTIVITY,
+    expansion_add: EXPANSION_ADD,
+    expansion_search: EXPANSION_SEARCH,
+  });
+}
+
+export interface AnnFile {
+  path: string;
+  generation: string;
+  seq: number;
+}
+
+const FILE_PATTERN = /^(.*)\.ann-([0-9a-f]+)-(\d+)\.usearch$/;
+
+/** Every index file (any generation) of the SQLite index at `dbPath`, newest seq first. */
+export function annFiles(dbPath: string): AnnFile[] {
+  const dir = path.dirname(dbPath);
+  const base = path.basename(dbPath);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const files: AnnFile[] = [];
+  for (const name of names) {
+    const match = FILE_PATTERN.exec(name);
+    if (match === null || match[1] !== base) continue;
+    files.push({ path: path.join(dir, name), generation: match[2]!, seq: Number(match[3]) });
+  }
+  return files.sort((a, b) => b.seq - a.seq);
+}
+
+export function annFileName(dbPath: string, generation: string, seq: number): string {
+  return `${dbPath}.ann-${generation}-${seq}.usearch`;
+}
+
+/** Writes `index` as the file for (generation, seq): to a temporary name, then renamed. */
+export function saveAnnFile(
+  index: UsearchIndex,
+  dbPath: string,
+  generation: string,
+  seq: number,
+): AnnFile {
+  const target = annFileName(dbPath, generation, seq);
+  const temporary = `${dbPath}.ann-tmp-${process.pid}-${Date.now()}`;
+  try {
+    index.save(temporary);
+    fs.renameSync(temporary, target);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  return { path: target, generation, seq };
+}
+
+/**
+ * Deletes the index files older than `keep` or of another generation (all of them without
+ * `keep`), and temporary files a killed writer left. A newer file, which another process may
+ * have just written, stays. A reader that has a deleted file mapped keeps its mapping.
+ */
+export function removeStaleAnnFiles(dbPath: string, keep: AnnFile | undefined): void {
+  for (const file of annFiles(dbPath)) {
+    const stale = keep === undefined || file.generation !== keep.generation || file.seq < keep.seq;
+    if (stale) fs.rmSync(file.path, { force: true });
+  }
+  const dir = path.dirname(dbPath);
+  const prefix = `${path.basename(dbPath)}.ann-tmp-`;
+  for (const name of safeReaddir(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split("-")[0]);
+    if (pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
