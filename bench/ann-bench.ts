@@ -47,7 +47,11 @@ function clusteredVectors(count: number, random: () => number): Float32Array {
   return out;
 }
 
-const p = (values: number[], q: number) => percentile([...values].sort((a, b) => a - b), q);
+const p = (values: number[], q: number) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 
 export async function annBench(workDir: string): Promise<void> {
   const sizes = (process.env.DOCINDEX_BENCH_ANN_SIZES ?? "10000,100000,1000000")
@@ -63,7 +67,9 @@ export async function annBench(workDir: string): Promise<void> {
   console.log(
     "| chunks | insert s | index MB | exact p50 | p99 | exact pdf p50 | p99 | build s | graph MB | graph p50 | p99 | recall@10 | graph pdf p50 | p99 | pdf recall@10 | per document p50 | RSS MB |",
   );
-  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  );
   for (const size of sizes) {
     const dir = join(workDir, "ann-bench", String(size));
     rmSync(dir, { recursive: true, force: true });
@@ -122,7 +128,13 @@ export async function annBench(workDir: string): Promise<void> {
         const vector = queries.subarray(q * DIM, (q + 1) * DIM);
         let ids: string[] = [];
         const ms = await timeMs(async () => {
-          const hits = await store.search({ query: "", mode: "semantic", limit: K, vector, ...request });
+          const hits = await store.search({
+            query: "",
+            mode: "semantic",
+            limit: K,
+            vector,
+            ...request,
+          });
           ids = hits.map((h) => h.chunkId);
         });
         plans.add(store.lastSearchPlan()?.kind ?? "exact");

@@ -11,6 +11,13 @@ import { StoreError, type ChunkVector, type PendingChunk, type VectorModel } fro
 
 const JS_DISTANCE = "docindex_cosine_distance";
 
+/**
+ * Page size of the files that hold vectors (the index, the embedding cache). Pages of 8 KiB
+ * hold five 1.5 KB vectors of 384 dimensions; 4 KiB pages hold two and waste a quarter of the
+ * file: measured 1.34x the vectors' bytes against 1.10x (indexers/README.md).
+ */
+export const VECTOR_PAGE_SIZE = 8192;
+
 function asFloats(blob: Buffer): Float32Array {
   const copy = new Uint8Array(blob);
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
@@ -98,8 +105,7 @@ export class VectorTable {
   /** The model with its generation: the identity of the vectors an index file may hold. */
   generation(): (VectorModel & { generation: string }) | undefined {
     return this.statements.getGeneration.get() as
-      | (VectorModel & { generation: string })
-      | undefined;
+      (VectorModel & { generation: string }) | undefined;
   }
 
   private readonly setModelTx = (model: VectorModel): void => {

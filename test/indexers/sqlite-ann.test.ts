@@ -184,7 +184,9 @@ describe("SQLite approximate vector index", () => {
     expect(result.reason).toMatch(/cannot be read/);
     // The rebuilt file serves searches again, without a warning.
     logged.length = 0;
-    expect(recall(await semantic(store, query), exactTop(c, query, 10))).toBeGreaterThanOrEqual(0.9);
+    expect(recall(await semantic(store, query), exactTop(c, query, 10))).toBeGreaterThanOrEqual(
+      0.9,
+    );
     expect(logged).toEqual([]);
     expect(store.lastSearchPlan()?.kind).toBe("approximate");
     await store.close();
@@ -199,5 +201,30 @@ describe("SQLite approximate vector index", () => {
     expect(annFiles(c.file)).toHaveLength(0);
     expect(await semantic(c.store, c.sample())).toEqual([]);
     await c.store.close();
+  });
+
+  it("keeps the index's vectors within 1.3x of their raw bytes", async () => {
+    const store = await openSqliteStore(dbFile(), {
+      log: () => undefined,
+      refreshVectorIndex: false,
+    });
+    await store.setVectorModel({ id: "m", dimensions: 384 });
+    const count = 3000;
+    const chunks = makeChunks(
+      "big.md",
+      Array.from({ length: count }, (_, i) => `chunk ${i}`),
+    );
+    await store.upsertDocument(makeRecord("big.md"), chunks);
+    await store.putVectors(
+      chunks.map((c, i) => ({ chunkId: c.id, vector: new Float32Array(384).fill(i) })),
+    );
+    const bytes = store.db
+      .prepare(
+        "SELECT sum(pgsize) FROM dbstat WHERE name IN ('chunk_vectors', 'sqlite_autoindex_chunk_vectors_1')",
+      )
+      .pluck()
+      .get() as number;
+    expect(bytes / (count * 384 * 4)).toBeLessThanOrEqual(1.3);
+    await store.close();
   });
 });

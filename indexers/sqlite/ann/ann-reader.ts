@@ -52,8 +52,7 @@ function fileIdentity(file: string): string {
 
 /** How the last semantic search of a connection was served: tests and benchmarks read it. */
 export type SearchPlan =
-  | { kind: "approximate"; candidates: number }
-  | { kind: "exact"; why: string };
+  { kind: "approximate"; candidates: number } | { kind: "exact"; why: string };
 
 export class AnnReader {
   lastPlan: SearchPlan | undefined;

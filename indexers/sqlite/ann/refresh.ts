@@ -44,9 +44,8 @@ interface Generation {
 }
 
 function generationOf(db: Database.Database): Generation | undefined {
-  return db
-    .prepare("SELECT dimensions, generation FROM vector_model WHERE singleton = 1")
-    .get() as Generation | undefined;
+  return db.prepare("SELECT dimensions, generation FROM vector_model WHERE singleton = 1").get() as
+    Generation | undefined;
 }
 
 function logState(db: Database.Database): { floor: number; top: number } {

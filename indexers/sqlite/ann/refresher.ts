@@ -78,9 +78,7 @@ export class AnnRefresher {
     // Files of another model (or of none) are removed by a refresh.
     if (files.some((f) => f.generation !== model?.generation)) return true;
     if (model === undefined) return false;
-    const file = files.find(
-      (f) => f.generation === model.generation && f.seq >= model.floor,
-    );
+    const file = files.find((f) => f.generation === model.generation && f.seq >= model.floor);
     if (file === undefined) {
       const vectors = this.db.prepare("SELECT count(*) FROM chunk_vectors").pluck().get() as number;
       return vectors >= ANN_MIN_VECTORS;
