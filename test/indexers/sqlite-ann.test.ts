@@ -4,15 +4,18 @@
  * same vectors: answers, filters, the delta of vectors changed since the file, two
  * connections, a damaged file, and a model switch.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "../../indexers/sqlite/index.js";
 import { ANN_MIN_VECTORS } from "../../indexers/sqlite/ann/refresh.js";
 import { annFiles } from "../../indexers/sqlite/ann/usearch-file.js";
 import type { SearchHit } from "../../indexers/store.js";
 import { makeChunks, makeRecord } from "./store-contract.js";
+import { storeModule } from "./helpers/transpile.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docindex-ann-"));
 let counter = 0;
@@ -225,6 +228,46 @@ describe("SQLite approximate vector index", () => {
       .pluck()
       .get() as number;
     expect(bytes / (count * 384 * 4)).toBeLessThanOrEqual(1.3);
+    await store.close();
+  });
+
+  it("survives kill -9 in the middle of writing the index file: search stays exact-correct, the next refresh completes", async () => {
+    const c = await corpus();
+    await c.store.vectorIndexSettled();
+    await c.store.close();
+    const fixture = path.join(
+      path.dirname(fileURLToPath(import.meta.url)),
+      "fixtures",
+      "ann-refresher.mjs",
+    );
+    const root = path.dirname(path.dirname(path.dirname(storeModule())));
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, [fixture, root, c.file], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      // Somewhere in a build, a save or a log trim.
+      await new Promise((resolve) => setTimeout(resolve, 150 + round * 170));
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.once("exit", resolve));
+      const store = await openSqliteStore(c.file, {
+        log: () => undefined,
+        refreshVectorIndex: false,
+      });
+      for (let q = 0; q < 3; q++) {
+        const query = c.sample();
+        expect(recall(await semantic(store, query), exactTop(c, query, 10))).toBeGreaterThanOrEqual(
+          0.9,
+        );
+      }
+      await store.close();
+    }
+    const store = await openSqliteStore(c.file, { log: () => undefined });
+    await store.vectorIndexSettled();
+    expect(annFiles(c.file)).toHaveLength(1);
+    expect(fs.readdirSync(path.dirname(c.file)).filter((f) => f.includes(".ann-tmp-"))).toEqual([]);
+    await semantic(store, c.sample());
+    expect(store.lastSearchPlan()?.kind).toBe("approximate");
     await store.close();
   });
 });
