@@ -121,14 +121,13 @@ export function lexicalSearch(
 
 /** Candidates asked of the graph at most; past this, the filters are selective: search exactly. */
 const MAX_ANN_CANDIDATES = 4096;
-/** With filters, candidates must hold this many times `limit` passing hits. */
-const FILTERED_OVERSAMPLE = 4;
 
 /**
  * Nearest chunks by cosine distance. Exact (every stored vector, or with filters every vector
  * of the rows that pass them) unless `ann` gives a snapshot: then the graph's nearest
  * candidates, with the vectors changed since its file, are scored exactly and filtered in SQL,
- * asking for four times more until `limit` hits pass the filters (one per document if asked);
+ * asking for four times more until `limit` hits pass the filters (one per document if asked)
+ * and the last of them is no farther than the farthest candidate;
  * filters that keep so few rows that 4,096 candidates do not hold `limit` of them are served
  * by the exact search over the rows they keep, which is then small.
  */
@@ -157,21 +156,17 @@ export function semanticSearch(
   const approximate = (snapshot: AnnSnapshot): HitRow[] => {
     const scored = `m AS MATERIALIZED (SELECT v.chunk_id, ${distanceFunction}(v.vector, ?) AS score
       FROM json_each(?) j JOIN chunk_vectors v ON v.id = j.value)`;
-    // With filters, the graph's nearest are of every kind: enough candidates are those that
-    // hold several times `limit` hits passing the filters, so the best `limit` are among them.
-    const filtered = searchConditions(request.filters).where.length > 0;
-    const wanted = filtered ? Math.min(FILTERED_OVERSAMPLE * limit, MAX_SEARCH_LIMIT) : limit;
-    const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", {
-      ...request,
-      limit: wanted,
-    });
+    const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", request);
     const statement = cachedStatement(db, sql);
     for (let k = Math.max(10 * limit, 128); k <= MAX_ANN_CANDIDATES; k *= 4) {
-      const { ids, exhausted } = snapshot.candidates(vector, k);
+      const { ids, exhausted, radius } = snapshot.candidates(vector, k);
       const rows = statement.all(blob, JSON.stringify(ids), ...params) as HitRow[];
-      if (rows.length >= wanted || exhausted) {
+      // The graph's k nearest cover every vector closer than its k-th (radius): once the
+      // limit-th hit that passed the filters is no farther, no vector left out can beat it.
+      const enough = rows.length >= limit && rows[limit - 1]!.score <= radius;
+      if (enough || exhausted) {
         ann!.lastPlan = { kind: "approximate", candidates: ids.length };
-        return rows.slice(0, limit);
+        return rows;
       }
     }
     ann!.lastPlan = { kind: "exact", why: "filters keep too few of the nearest candidates" };

@@ -20,6 +20,8 @@ export interface AnnCandidates {
   ids: number[];
   /** The graph returned fewer than asked: asking for more finds nothing new. */
   exhausted: boolean;
+  /** Cosine distance of the farthest vector the graph returned (float16: approximate). */
+  radius: number;
 }
 
 export class AnnSnapshot {
@@ -33,15 +35,17 @@ export class AnnSnapshot {
     const found = this.index.search(vector, k, 1);
     const ids: number[] = [];
     let n = 0;
-    for (const key of found.keys) {
+    let radius = 0;
+    for (const [at, key] of found.keys.entries()) {
       // usearch pads a short answer; a real key is below 2^53 (it is a SQLite rowid).
       if (key >= 2n ** 53n) continue;
       n++;
+      radius = Math.max(radius, found.distances[at] ?? 0);
       const id = Number(key);
       if (!this.delta.has(id)) ids.push(id);
     }
     for (const id of this.delta) ids.push(id);
-    return { ids, exhausted: n < k };
+    return { ids, exhausted: n < k, radius };
   }
 }
 
