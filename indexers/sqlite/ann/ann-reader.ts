@@ -10,6 +10,7 @@
  */
 import fs from "node:fs";
 import type Database from "better-sqlite3";
+import { cachedStatement } from "../statement-cache.js";
 import { annFiles, newIndex, usearch, type AnnFile, type UsearchIndex } from "./usearch-file.js";
 
 /** A larger delta than this is not scored exactly per query: the whole search is exact. */
@@ -80,12 +81,18 @@ export class AnnReader {
       this.unavailable = "usearch does not load on this platform";
       return undefined;
     }
-    const state = db
-      .prepare(
+    let state: { dimensions: number; generation: string; floor: number } | undefined;
+    try {
+      state = cachedStatement(
+        db,
         `SELECT m.dimensions, m.generation, f.seq AS floor
            FROM vector_model m, vector_log_floor f WHERE m.singleton = 1`,
-      )
-      .get() as { dimensions: number; generation: string; floor: number } | undefined;
+      ).get() as typeof state;
+    } catch {
+      // A read-only connection to an index of schema 2, which no writer has upgraded yet.
+      this.unavailable = "the index predates the vector log";
+      return undefined;
+    }
     if (state === undefined) return undefined;
     const current = this.view;
     if (
@@ -116,8 +123,10 @@ export class AnnReader {
       }
     }
     const view = this.view!;
-    const delta = db
-      .prepare("SELECT DISTINCT vector_id FROM vector_log WHERE seq > ? LIMIT ?")
+    const delta = cachedStatement(
+      db,
+      "SELECT DISTINCT vector_id FROM vector_log WHERE seq > ? LIMIT ?",
+    )
       .pluck()
       .all(view.file.seq, MAX_DELTA + 1) as number[];
     if (delta.length > MAX_DELTA) {
