@@ -144,6 +144,13 @@ export interface StoreStats {
   /** Bytes on disk used by the index, when the store can tell. */
   sizeBytes?: number;
   lastIndexedAt?: number;
+  /**
+   * How semantic search is served, when the store has vectors and can tell: every vector
+   * scored (and why), or an approximate index and how many vectors changed since its file.
+   */
+  vectorSearch?:
+    | { mode: "exact"; reason: string }
+    | { mode: "approximate"; indexFile: string; changedSinceIndexFile: number };
 }
 
 /** One document's replacement, as upsertDocument takes it. */

@@ -352,6 +352,7 @@ export class SqliteStore implements Store {
       const size = this.sizeOnDisk();
       if (size !== undefined) stats.sizeBytes = size;
       if (totals.last !== null) stats.lastIndexedAt = totals.last;
+      if (this.vectors.model() !== undefined) stats.vectorSearch = this.ann.describe(this.db);
       return stats;
     })();
   }

@@ -113,6 +113,11 @@ describe("SQLite approximate vector index", () => {
     const c = await corpus();
     await c.store.vectorIndexSettled();
     expect(annFiles(c.file)).toHaveLength(1);
+    expect((await c.store.stats()).vectorSearch).toEqual({
+      mode: "approximate",
+      indexFile: annFiles(c.file)[0]!.path,
+      changedSinceIndexFile: 0,
+    });
     let total = 0;
     let filtered = 0;
     for (let q = 0; q < 20; q++) {
@@ -176,6 +181,10 @@ describe("SQLite approximate vector index", () => {
     const hits = await semantic(store, query);
     expect(hits.map((h) => h.chunkId)).toEqual(exactTop(c, query, 10));
     expect(store.lastSearchPlan()).toEqual({ kind: "exact", why: "the index file is unreadable" });
+    expect((await store.stats()).vectorSearch).toEqual({
+      mode: "exact",
+      reason: "the index file is unreadable",
+    });
     expect(logged.join("\n")).toMatch(/unreadable/);
     // The next refresh finds the file unreadable and builds a new one from the stored vectors.
     const db = (await import("better-sqlite3")).default;

@@ -10,6 +10,7 @@
  */
 import fs from "node:fs";
 import type Database from "better-sqlite3";
+import type { StoreStats } from "../../store.js";
 import { cachedStatement } from "../statement-cache.js";
 import { annFiles, newIndex, usearch, type AnnFile, type UsearchIndex } from "./usearch-file.js";
 
@@ -28,7 +29,8 @@ export interface AnnCandidates {
 export class AnnSnapshot {
   constructor(
     private readonly index: UsearchIndex,
-    private readonly delta: Set<number>,
+    readonly delta: Set<number>,
+    readonly file: AnnFile,
   ) {}
 
   /** The `k` nearest in the file, less the ids changed since, plus every changed id. */
@@ -55,6 +57,8 @@ function fileIdentity(file: string): string {
   return `${file}@${fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0}`;
 }
 
+export type VectorSearchState = NonNullable<StoreStats["vectorSearch"]>;
+
 /** How the last semantic search of a connection was served: tests and benchmarks read it. */
 export type SearchPlan =
   { kind: "approximate"; candidates: number } | { kind: "exact"; why: string };
@@ -72,9 +76,20 @@ export class AnnReader {
     private readonly warn: (message: string, fields: Record<string, unknown>) => void,
   ) {}
 
+  /** How semantic search would be served now, for `inventory`. */
+  describe(db: Database.Database): VectorSearchState {
+    const snapshot = db.transaction(() => this.snapshot(db)).deferred();
+    if (snapshot === undefined) return { mode: "exact", reason: this.unavailable };
+    return {
+      mode: "approximate",
+      indexFile: snapshot.file.path,
+      changedSinceIndexFile: snapshot.delta.size,
+    };
+  }
+
   /** Call inside the search's read transaction: the delta and the rows scored must agree. */
   snapshot(db: Database.Database): AnnSnapshot | undefined {
-    this.unavailable = "no index file";
+    this.unavailable = "no index file yet (one is built from 5,000 vectors)";
     if (this.dbPath === ":memory:" || this.dbPath === "") return undefined;
     const lib = usearch();
     if (lib === undefined) {
@@ -107,7 +122,10 @@ export class AnnReader {
           f.seq >= state.floor &&
           !this.unreadable.has(fileIdentity(f.path)),
       );
-      if (file === undefined) return undefined;
+      if (file === undefined) {
+        if (this.unreadable.size > 0) this.unavailable = "the index file is unreadable";
+        return undefined;
+      }
       try {
         const index = newIndex(lib, state.dimensions);
         index.view(file.path);
@@ -133,6 +151,6 @@ export class AnnReader {
       this.unavailable = `more than ${MAX_DELTA} vectors changed since the index file`;
       return undefined;
     }
-    return new AnnSnapshot(view.index, new Set(delta));
+    return new AnnSnapshot(view.index, new Set(delta), view.file);
   }
 }
