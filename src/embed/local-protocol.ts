@@ -11,6 +11,10 @@ export interface LocalWorkerInit {
   cacheDir?: string;
   localModelPath?: string;
   offline: boolean;
+  /** onnxruntime's intra-op threads for one batch; absent: onnxruntime's default (one per core). */
+  threads?: number;
+  /** Let onnxruntime's idle threads spin between operators instead of sleeping. */
+  allowSpinning: boolean;
 }
 
 export interface EmbedRequest {
