@@ -6,7 +6,7 @@
  * transfer) is LocalEmbedder's time minus this total, measured in the same bench.
  */
 import { poolHiddenState } from "../../src/embed/local-pooling.js";
-import type { LocalDtype } from "../../src/embed/local-protocol.js";
+import { onnxSessionOptions, type LocalDtype } from "../../src/embed/local-protocol.js";
 import { inputBatches } from "../../src/embed/local-embedder.js";
 import { loadTransformersOffline } from "./tokenizer.js";
 
@@ -36,6 +36,7 @@ export interface BreakdownConfig {
   batchSize: number;
   maxBatchTokens: number;
   sortByLength: boolean;
+  allowSpinning?: boolean;
 }
 
 /** all-MiniLM-L6-v2's model_max_length as prepareMiniLm writes it (sentence-transformers' 256). */
@@ -67,6 +68,10 @@ export async function embeddingBreakdown(
     const extractor = await transformers.pipeline("feature-extraction", modelId, {
       dtype: config.dtype,
       device: "cpu",
+      // As the worker sets them; absent: onnxruntime's default (spinning), as before issue 10.
+      ...(config.allowSpinning !== undefined
+        ? { session_options: onnxSessionOptions({ allowSpinning: config.allowSpinning }) }
+        : {}),
     });
     try {
       const run = async (timed: boolean) => {

@@ -40,7 +40,7 @@ export interface LocalEmbedderOptions {
   batchSize?: number;
   /**
    * Estimated tokens per inference run, at most (a text longer than this runs alone); default
-   * 512: two chunks of a 256-token window, or about 16 short texts.
+   * 256: a chunk that fills a 256- or 512-token window runs alone, short texts still share.
    */
   maxBatchTokens?: number;
   /**
@@ -85,7 +85,7 @@ export function inputBatches(
   ).map(({ start, end }) => order.slice(start, end));
 }
 
-const DEFAULT_MAX_BATCH_TOKENS = 512;
+const DEFAULT_MAX_BATCH_TOKENS = 256;
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {

@@ -5,7 +5,12 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { EmbedderErrorCode } from "./embedder.js";
-import type { EmbedRequest, LocalWorkerInit, WorkerMessage } from "./local-protocol.js";
+import {
+  onnxSessionOptions,
+  type EmbedRequest,
+  type LocalWorkerInit,
+  type WorkerMessage,
+} from "./local-protocol.js";
 import { poolHiddenState } from "./local-pooling.js";
 
 interface Tensor {
@@ -71,23 +76,11 @@ async function load(): Promise<FeatureExtractor> {
     return await transformers.pipeline("feature-extraction", init.model, {
       dtype: init.dtype,
       device: "cpu",
-      session_options: sessionOptions(),
+      session_options: onnxSessionOptions(init),
     });
   } catch (error) {
     throw classifyLoadFailure(error);
   }
-}
-
-/** onnxruntime settings from the embedder's options (see LocalEmbedderOptions). */
-function sessionOptions(): Record<string, unknown> {
-  return {
-    // One batch runs at a time, so inter-op parallelism has nothing to overlap.
-    ...(init.threads !== undefined
-      ? { intraOpNumThreads: init.threads, interOpNumThreads: 1 }
-      : {}),
-    // Session config entries (onnxruntime_session_options_config_keys.h), strings in Node.
-    extra: { session: { intra_op: { allow_spinning: init.allowSpinning ? "1" : "0" } } },
-  };
 }
 
 class LoadError extends Error {
