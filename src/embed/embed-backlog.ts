@@ -44,6 +44,49 @@ export interface EmbedBacklogResult {
   error?: string;
 }
 
+/** Rounds the pace is measured over: recent enough to follow load, long enough to smooth it. */
+const PACE_ROUNDS = 8;
+
+/**
+ * How fast a backlog run gives chunks vectors, over its last few rounds, and the time left at
+ * that pace: what `inventory` shows while a backlog is embedded. Fed by embedPendingChunks'
+ * onProgress (`start` before the run, `record` after each round).
+ */
+export class BacklogPace {
+  /** (time, chunks done so far) at the start and after each recent round. */
+  private marks: { at: number; done: number }[] = [];
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  start(): void {
+    this.marks = [{ at: this.now(), done: 0 }];
+  }
+
+  record(done: number): void {
+    this.marks.push({ at: this.now(), done });
+    if (this.marks.length > PACE_ROUNDS + 1) this.marks.shift();
+  }
+
+  /** Chunks per second over the recent rounds; undefined before the first round ends. */
+  chunksPerSecond(): number | undefined {
+    const first = this.marks[0];
+    const last = this.marks[this.marks.length - 1];
+    if (first === undefined || last === undefined || last === first) return undefined;
+    const seconds = (last.at - first.at) / 1000;
+    return seconds > 0 ? (last.done - first.done) / seconds : undefined;
+  }
+}
+
+/** Seconds until `pending` chunks have vectors at `chunksPerSecond`; undefined without a pace. */
+export function backlogSecondsLeft(
+  pending: number,
+  chunksPerSecond: number | undefined,
+): number | undefined {
+  return chunksPerSecond === undefined || chunksPerSecond <= 0
+    ? undefined
+    : pending / chunksPerSecond;
+}
+
 /** The exact text embedded for a chunk: its heading path gives a chunk its context. */
 export function embeddingInput(chunk: Pick<PendingChunk, "headingPath" | "text">): string {
   return chunk.headingPath.length > 0

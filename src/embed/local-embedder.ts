@@ -18,6 +18,8 @@ import {
 } from "./local-protocol.js";
 import { workerExecArgv } from "../../scanners/pool/worker-exec-argv.js";
 import { assertLocalWorkerExists, defaultLocalWorkerScript } from "./worker-script.js";
+import { planBatches } from "./token-budget.js";
+import { estimateTokens } from "../../scanners/chunk/tokens.js";
 
 export interface LocalEmbedderOptions {
   /** Hub id or folder name under localModelPath; default Xenova/bge-small-en-v1.5. */
@@ -34,13 +36,65 @@ export interface LocalEmbedderOptions {
   localModelPath?: string;
   /** Never download: only localModelPath and cacheDir are read. */
   offline?: boolean;
-  /** Texts per inference run; default 16. */
+  /** Texts per inference run, at most; default 16. */
   batchSize?: number;
+  /**
+   * Estimated tokens per inference run, at most (a text longer than this runs alone); default
+   * 256: a chunk that fills a 256- or 512-token window runs alone, short texts still share.
+   */
+  maxBatchTokens?: number;
+  /**
+   * Batch texts of similar length together (sorted by length, answered in input order), so that
+   * a batch pads to its own longest text rather than to a stranger's; default true.
+   */
+  sortByLength?: boolean;
+  /** onnxruntime threads per batch (intraOpNumThreads); default onnxruntime's: one per core. */
+  threads?: number;
+  /**
+   * Let onnxruntime's worker threads spin while waiting for work between operators (its own
+   * default). Default false here: a spinning thread holds a core that the server's parsers and
+   * searches, or other processes, need, and on a busy machine the spinning costs more than
+   * it saves (q8 about 25% faster with it off under load 4 on two cores; bench/README.md).
+   */
+  allowSpinning?: boolean;
   /** Default: the tokenizer's model_max_length (512 for bge-small). The tokenizer truncates. */
   maxInputTokens?: number;
   log?: Logger;
   /** Tests only: another worker script. */
   workerScript?: URL;
+}
+
+/**
+ * The input indices cut into batches of at most `batchSize` texts and `maxBatchTokens` estimated
+ * tokens (each text counted up to the model's window, where the tokenizer cuts it). With
+ * `sortByLength`, shortest first, so that a batch holds texts of similar length and pads little.
+ * The token budget keeps batches of long texts small: on CPU their activations (batch × tokens
+ * × 1,536 floats in each feed-forward layer) outgrow the cache, and one 256-token text at a time
+ * ran faster than 16 (bench/README.md); short texts still share a batch and its per-run cost.
+ */
+export function inputBatches(
+  texts: readonly string[],
+  limits: { batchSize: number; maxBatchTokens: number; window: number; sortByLength: boolean },
+): number[][] {
+  const tokens = texts.map((text) => Math.min(estimateTokens(text), limits.window));
+  const order = texts.map((_, i) => i);
+  if (limits.sortByLength) order.sort((a, b) => tokens[a]! - tokens[b]! || a - b);
+  return planBatches(
+    order.map((i) => tokens[i]!),
+    { maxItems: limits.batchSize, maxTokens: limits.maxBatchTokens },
+  ).map(({ start, end }) => order.slice(start, end));
+}
+
+const DEFAULT_MAX_BATCH_TOKENS = 256;
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EmbedderError(
+      "CONFIG",
+      `local embedder: ${name} must be a positive integer, got ${value}`,
+    );
+  }
+  return value;
 }
 
 interface Pending {
@@ -59,6 +113,8 @@ export class LocalEmbedder implements Embedder {
   private readonly init: LocalWorkerInit;
   private readonly queryPrefix: string;
   private readonly batchSize: number;
+  private readonly sortByLength: boolean;
+  private readonly maxBatchTokens: number;
   private readonly script: URL;
   private readonly log: Logger;
 
@@ -73,15 +129,17 @@ export class LocalEmbedder implements Embedder {
       offline: options.offline ?? false,
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       ...(options.localModelPath !== undefined ? { localModelPath: options.localModelPath } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      allowSpinning: options.allowSpinning ?? false,
     };
+    if (options.threads !== undefined) positiveInteger("threads", options.threads);
+    this.sortByLength = options.sortByLength ?? true;
+    this.maxBatchTokens = positiveInteger(
+      "maxBatchTokens",
+      options.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS,
+    );
     this.queryPrefix = options.queryPrefix ?? profile.queryPrefix;
-    this.batchSize = options.batchSize ?? 16;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
-      throw new EmbedderError(
-        "CONFIG",
-        `local embedder: batchSize must be a positive integer, got ${this.batchSize}`,
-      );
-    }
+    this.batchSize = positiveInteger("batchSize", options.batchSize ?? 16);
     this.inputWindow = options.maxInputTokens ?? 512;
     this.script = options.workerScript ?? defaultLocalWorkerScript();
     this.log = (options.log ?? createLogger({ level: "silent" })).child({
@@ -128,21 +186,28 @@ export class LocalEmbedder implements Embedder {
   private async run(texts: string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     await this.start();
-    const vectors: Float32Array[] = [];
+    const vectors = new Array<Float32Array | undefined>(texts.length);
+    let done = 0;
     try {
-      for (let at = 0; at < texts.length; at += this.batchSize) {
+      const batches = inputBatches(texts, {
+        batchSize: this.batchSize,
+        maxBatchTokens: this.maxBatchTokens,
+        window: this.inputWindow,
+        sortByLength: this.sortByLength,
+      });
+      for (const slots of batches) {
         options.signal?.throwIfAborted();
-        const batch = texts
-          .slice(at, at + this.batchSize)
-          .map((text) => (text === "" ? " " : text));
-        vectors.push(...(await this.request(batch, options.signal)));
+        const batch = slots.map((i) => (texts[i] === "" ? " " : texts[i]!));
+        const answer = await this.request(batch, options.signal);
+        slots.forEach((slot, k) => (vectors[slot] = answer[k]));
+        done += slots.length;
       }
     } catch (error) {
-      throw error instanceof EmbedderError && vectors.length > 0
-        ? error.withPartial(vectors)
-        : error;
+      // The finished batches are not a prefix of the input when sorted: the partial has holes,
+      // as EmbedderError.partial allows.
+      throw error instanceof EmbedderError && done > 0 ? error.withPartial(vectors) : error;
     }
-    return vectors;
+    return vectors as Float32Array[];
   }
 
   private request(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {

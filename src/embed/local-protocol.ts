@@ -1,4 +1,4 @@
-/** Messages between LocalEmbedder and its worker thread (local-worker.ts). */
+/** Messages between LocalEmbedder and its worker thread (local-worker.ts), and its settings. */
 import type { EmbedderErrorCode } from "./embedder.js";
 
 export type Pooling = "cls" | "mean";
@@ -11,6 +11,10 @@ export interface LocalWorkerInit {
   cacheDir?: string;
   localModelPath?: string;
   offline: boolean;
+  /** onnxruntime's intra-op threads for one batch; absent: onnxruntime's default (one per core). */
+  threads?: number;
+  /** Let onnxruntime's idle threads spin between operators instead of sleeping. */
+  allowSpinning: boolean;
 }
 
 export interface EmbedRequest {
@@ -28,4 +32,18 @@ export type WorkerMessage =
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   const type = (value as { type?: unknown } | null)?.type;
   return type === "ready" || type === "failed" || type === "vectors" || type === "error";
+}
+
+/** onnxruntime session options from the worker's settings (see LocalEmbedderOptions). */
+export function onnxSessionOptions(
+  init: Pick<LocalWorkerInit, "threads" | "allowSpinning">,
+): Record<string, unknown> {
+  return {
+    // One batch runs at a time, so inter-op parallelism has nothing to overlap.
+    ...(init.threads !== undefined
+      ? { intraOpNumThreads: init.threads, interOpNumThreads: 1 }
+      : {}),
+    // Session config entries (onnxruntime_session_options_config_keys.h), strings in Node.
+    extra: { session: { intra_op: { allow_spinning: init.allowSpinning ? "1" : "0" } } },
+  };
 }

@@ -5,16 +5,31 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { EmbedderErrorCode } from "./embedder.js";
-import type { EmbedRequest, LocalWorkerInit, WorkerMessage } from "./local-protocol.js";
+import {
+  onnxSessionOptions,
+  type EmbedRequest,
+  type LocalWorkerInit,
+  type WorkerMessage,
+} from "./local-protocol.js";
+import { poolHiddenState } from "./local-pooling.js";
 
-interface PooledTensor {
-  data: ArrayLike<number>;
+interface Tensor {
+  data: ArrayLike<number | bigint>;
   dims: number[];
 }
 
+/** The pipeline's parts this worker calls itself: tokenizer, then model, then its own pooling. */
 interface FeatureExtractor {
-  (texts: string[], options: { pooling: string; normalize: boolean }): Promise<PooledTensor>;
-  tokenizer?: { model_max_length?: number };
+  tokenizer: {
+    (
+      texts: string[],
+      options: { padding: boolean; truncation: boolean },
+    ): {
+      attention_mask: Tensor;
+    };
+    model_max_length?: number;
+  };
+  model: (inputs: object) => Promise<Record<string, Tensor | undefined>>;
 }
 
 interface TransformersModule {
@@ -61,6 +76,7 @@ async function load(): Promise<FeatureExtractor> {
     return await transformers.pipeline("feature-extraction", init.model, {
       dtype: init.dtype,
       device: "cpu",
+      session_options: onnxSessionOptions(init),
     });
   } catch (error) {
     throw classifyLoadFailure(error);
@@ -100,10 +116,19 @@ function classifyLoadFailure(error: unknown): LoadError {
 }
 
 async function embed(extractor: FeatureExtractor, texts: string[]): Promise<Float32Array[]> {
-  const output = await extractor(texts, { pooling: init.pooling, normalize: true });
-  const dims = output.dims[output.dims.length - 1] ?? 0;
-  const flat = Float32Array.from(output.data);
-  return texts.map((_, i) => flat.slice(i * dims, (i + 1) * dims));
+  // The pipeline's own steps (FeatureExtractionPipeline._call), with pooling done here.
+  const inputs = extractor.tokenizer(texts, { padding: true, truncation: true });
+  const outputs = await extractor.model(inputs);
+  const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+  if (hidden === undefined || !(hidden.data instanceof Float32Array))
+    throw new Error(
+      `the model gave no float32 last_hidden_state (outputs: ${Object.keys(outputs).join(", ")})`,
+    );
+  return poolHiddenState(
+    { data: hidden.data, dims: hidden.dims },
+    inputs.attention_mask.data,
+    init.pooling,
+  );
 }
 
 function message(error: unknown): string {

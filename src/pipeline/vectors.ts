@@ -10,7 +10,11 @@ import type { Store } from "../../indexers/store.js";
 import type { Settings } from "../config/schema.js";
 import { createEmbedder, type EmbedderConfig } from "../embed/create-embedder.js";
 import type { Embedder } from "../embed/embedder.js";
-import { embedPendingChunks, type EmbedBacklogResult } from "../embed/embed-backlog.js";
+import {
+  BacklogPace,
+  embedPendingChunks,
+  type EmbedBacklogResult,
+} from "../embed/embed-backlog.js";
 import { openEmbeddingCache, type EmbeddingCache } from "../embed/embedding-cache.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -25,6 +29,8 @@ export interface VectorStatus {
   reason?: string;
   /** Chunks waiting for a vector, as of the last backlog run. */
   pending?: number;
+  /** While a backlog run embeds: chunks given vectors per second over its recent rounds. */
+  chunksPerSecond?: number;
 }
 
 export const EMBEDDING_CACHE_FILE = "embeddings.db";
@@ -59,6 +65,8 @@ export class VectorIndexer {
   private starting: Promise<boolean> | undefined;
   private running: Promise<EmbedBacklogResult | undefined> | undefined;
   private started = false;
+  private readonly pace = new BacklogPace();
+  private embedding = false;
 
   private constructor(
     private readonly store: Store,
@@ -78,7 +86,8 @@ export class VectorIndexer {
   }
 
   status(): VectorStatus {
-    return { ...this.current };
+    const chunksPerSecond = this.embedding ? this.pace.chunksPerSecond() : undefined;
+    return { ...this.current, ...(chunksPerSecond !== undefined ? { chunksPerSecond } : {}) };
   }
 
   get enabled(): boolean {
@@ -157,13 +166,16 @@ export class VectorIndexer {
             error: this.current.reason,
           };
         }
+        this.pace.start();
+        this.embedding = true;
         const result = await embedPendingChunks({
           store: this.store,
           embedder: this.embedder!,
           cache: this.cache!,
           log: this.log,
           signal,
-        });
+          onProgress: ({ done }) => this.pace.record(done),
+        }).finally(() => (this.embedding = false));
         this.current.pending = result.pending;
         if (result.error) {
           // The provider went away mid-run: say so, and let the next attempt start it again.

@@ -13,6 +13,7 @@ import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
 import { iso, runTool, toolResult } from "./tool-kit.js";
+import { backlogSecondsLeft } from "../embed/embed-backlog.js";
 
 const STATUSES = ["indexed", "skipped", "failed"] as const;
 
@@ -75,7 +76,15 @@ export const inventoryOutput = {
       state: z.enum(["off", "starting", "ready", "unavailable"]),
       model: z.string().optional(),
       reason: z.string().optional(),
-      pending: z.number().optional(),
+      pending: z.number().optional().describe("chunks still without a vector"),
+      chunksPerSecond: z
+        .number()
+        .optional()
+        .describe("while the backlog is embedded: chunks given vectors per second, recent rounds"),
+      secondsLeft: z
+        .number()
+        .optional()
+        .describe("while the backlog is embedded: pending / chunksPerSecond"),
     }),
     jobs: z.object({
       running: jobSchema.optional(),
@@ -141,10 +150,7 @@ export async function inventorySummary(ctx: ServerContext) {
       events: watcher.events,
       batches: watcher.batches,
     },
-    embeddings: {
-      ...ctx.vectors.status(),
-      pending: ctx.vectors.enabled ? await ctx.store.countChunksWithoutVectors() : undefined,
-    },
+    embeddings: await embeddingsSummary(ctx),
     jobs: {
       running: running ? publicJob(running) : undefined,
       queued: ctx.jobs.pending(),
@@ -152,6 +158,35 @@ export async function inventorySummary(ctx: ServerContext) {
       deferred: ctx.jobs.deferredWork(),
     },
   };
+}
+
+/** The embedder's state and the backlog: what is left, the recent pace and the time left at it. */
+async function embeddingsSummary(ctx: ServerContext) {
+  const status = ctx.vectors.status();
+  const pending = ctx.vectors.enabled ? await ctx.store.countChunksWithoutVectors() : undefined;
+  const secondsLeft =
+    pending !== undefined ? backlogSecondsLeft(pending, status.chunksPerSecond) : undefined;
+  return {
+    ...status,
+    pending,
+    ...(status.chunksPerSecond !== undefined
+      ? { chunksPerSecond: round1(status.chunksPerSecond) }
+      : {}),
+    ...(secondsLeft !== undefined ? { secondsLeft: Math.ceil(secondsLeft) } : {}),
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function embeddingsLine(e: Awaited<ReturnType<typeof embeddingsSummary>>): string {
+  const pace =
+    e.chunksPerSecond !== undefined
+      ? `, embedding ${e.chunksPerSecond} chunks/s${e.secondsLeft !== undefined ? `, about ${e.secondsLeft} s left` : ""}`
+      : "";
+  return (
+    `Embeddings: ${e.state}${e.model ? ` (${e.model})` : ""}` +
+    `${e.pending ? `, ${e.pending} chunks waiting` : ""}${pace}${e.reason ? `: ${e.reason}` : ""}.`
+  );
 }
 
 function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): string {
@@ -165,8 +200,7 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
     `Index: ${summary.files} files (${status || "none"}), ${summary.chunks} chunks.`,
     `By kind: ${kinds || "none"}.`,
     `Last indexed: ${summary.lastIndexedAt ?? "never"}. Watcher: ${summary.watcher.mode}${summary.watcher.detail ? ` (${summary.watcher.detail})` : ""}.`,
-    `Embeddings: ${summary.embeddings.state}${summary.embeddings.model ? ` (${summary.embeddings.model})` : ""}` +
-      `${summary.embeddings.pending ? `, ${summary.embeddings.pending} chunks waiting` : ""}${summary.embeddings.reason ? `: ${summary.embeddings.reason}` : ""}.`,
+    embeddingsLine(summary.embeddings),
   ];
   if (summary.jobs.running) {
     const p = summary.jobs.running.progress;

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChunkVector, PendingChunk } from "../../../indexers/store.js";
 import {
+  BacklogPace,
+  backlogSecondsLeft,
   embeddingCacheKey,
   embeddingInput,
   embedPendingChunks,
@@ -234,5 +236,40 @@ describe("embedPendingChunks with an in-memory pending-chunk list", () => {
       },
     });
     expect(result).toMatchObject({ embedded: 8, pending: 12, error: "cancelled" });
+  });
+});
+
+describe("BacklogPace: the backlog's recent speed and the time left", () => {
+  it("has no pace before the first round, then chunks per second over the recent rounds only", () => {
+    let now = 0;
+    const pace = new BacklogPace(() => now);
+    expect(pace.chunksPerSecond()).toBeUndefined();
+    pace.start();
+    expect(pace.chunksPerSecond()).toBeUndefined();
+    // Ten slow rounds (64 chunks in 4 s), then eight fast ones (64 in 1 s).
+    let done = 0;
+    for (let r = 0; r < 10; r++) {
+      now += 4000;
+      pace.record((done += 64));
+    }
+    expect(pace.chunksPerSecond()).toBeCloseTo(16, 6);
+    for (let r = 0; r < 8; r++) {
+      now += 1000;
+      pace.record((done += 64));
+    }
+    expect(pace.chunksPerSecond()).toBeCloseTo(64, 6);
+    expect(backlogSecondsLeft(640, pace.chunksPerSecond())).toBeCloseTo(10, 6);
+  });
+
+  it("restarts with each run and gives no estimate without a pace", () => {
+    let now = 0;
+    const pace = new BacklogPace(() => now);
+    pace.start();
+    now += 1000;
+    pace.record(100);
+    pace.start();
+    expect(pace.chunksPerSecond()).toBeUndefined();
+    expect(backlogSecondsLeft(10, undefined)).toBeUndefined();
+    expect(backlogSecondsLeft(10, 0)).toBeUndefined();
   });
 });

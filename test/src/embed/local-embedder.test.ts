@@ -7,7 +7,11 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmbedderError } from "../../../src/embed/embedder.js";
-import { LocalEmbedder, type LocalEmbedderOptions } from "../../../src/embed/local-embedder.js";
+import {
+  inputBatches,
+  LocalEmbedder,
+  type LocalEmbedderOptions,
+} from "../../../src/embed/local-embedder.js";
 import { TINY_DIMENSIONS, TINY_MAX_TOKENS, writeTinyModel } from "../../helpers/tiny-model.js";
 import { makeTempDir, removeDir } from "../../helpers/tree.js";
 
@@ -75,6 +79,50 @@ describe("LocalEmbedder with a generated tiny ONNX model", () => {
     batched.forEach((v, i) =>
       expect(Array.from(v)).toEqual(Array.from(single[i]!).map((x) => expect.closeTo(x, 6))),
     );
+  });
+
+  it("batches texts of similar length together, within a token budget, and answers in input order", async () => {
+    const texts = ["cat dog truck lorry", "cat", "apple banana apple", "dog", "car truck"];
+    const limits = { batchSize: 2, maxBatchTokens: 1000, window: 32 };
+    // Shortest first (ties in input order), then cut into batches.
+    expect(inputBatches(texts, { ...limits, sortByLength: true })).toEqual([[1, 3], [4, 2], [0]]);
+    expect(inputBatches(texts, { ...limits, sortByLength: false })).toEqual([[0, 1], [2, 3], [4]]);
+    // At most 3 estimated tokens per batch: the 4-token text runs alone, the 1-token ones share.
+    expect(
+      inputBatches(texts, { batchSize: 16, maxBatchTokens: 3, window: 32, sortByLength: true }),
+    ).toEqual([[1, 3], [4], [2], [0]]);
+    // A text counts up to the window only: the tokenizer cuts it there.
+    const long = Array.from({ length: 200 }, () => "truck").join(" ");
+    expect(
+      inputBatches([long, long], {
+        batchSize: 16,
+        maxBatchTokens: 64,
+        window: 32,
+        sortByLength: true,
+      }),
+    ).toEqual([[0, 1]]);
+
+    const sorted = await local({ batchSize: 2 }).embed(texts);
+    const budget = await local({ maxBatchTokens: 3 }).embed(texts);
+    const unsorted = await local({ batchSize: 2, sortByLength: false }).embed(texts);
+    const alone = await Promise.all(texts.map(async (t) => (await local().embed([t]))[0]!));
+    for (const answer of [sorted, budget, unsorted]) {
+      texts.forEach((_, i) =>
+        expect(Array.from(answer[i]!)).toEqual(
+          Array.from(alone[i]!).map((x) => expect.closeTo(x, 6)),
+        ),
+      );
+    }
+  });
+
+  it("runs with a set onnxruntime thread count, and refuses counts that are not positive integers", async () => {
+    const e = local({ threads: 1 });
+    const [v] = await e.embed(["cat"]);
+    expect(Math.hypot(...v!)).toBeCloseTo(1, 5);
+    for (const threads of [0, 1.5]) {
+      expect(() => local({ threads })).toThrow(/threads must be a positive integer/);
+    }
+    expect(() => local({ maxBatchTokens: 0 })).toThrow(/maxBatchTokens must be a positive integer/);
   });
 
   it("truncates inputs longer than the model's window instead of failing", async () => {
