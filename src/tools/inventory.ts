@@ -5,7 +5,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
-import type { DocumentFilter, DocumentRecord } from "../../indexers/store.js";
+import type { DocumentFilter, DocumentRecord, StoreStats } from "../../indexers/store.js";
 import { buildRegistry } from "../inventory/registry.js";
 import { renderInventoryMarkdown } from "../inventory/markdown.js";
 import { OUTSIDE_ROOTS_LINE, verdictLine, type Admission } from "../../scanners/walk/index.js";
@@ -151,6 +151,8 @@ export async function inventorySummary(ctx: ServerContext) {
       batches: watcher.batches,
     },
     embeddings: await embeddingsSummary(ctx),
+    /** Exact or approximate, and why (stores that can tell, once vectors exist). */
+    vectorSearch: stats.vectorSearch,
     jobs: {
       running: running ? publicJob(running) : undefined,
       queued: ctx.jobs.pending(),
@@ -189,6 +191,14 @@ function embeddingsLine(e: Awaited<ReturnType<typeof embeddingsSummary>>): strin
   );
 }
 
+function vectorSearchLine(state: StoreStats["vectorSearch"]): string[] {
+  if (state === undefined) return [];
+  if (state.mode === "exact") return [`Vector search: exact (${state.reason}).`];
+  return [
+    `Vector search: approximate (graph file ${state.indexFile}; ${state.changedSinceIndexFile} vectors changed since, searched exactly).`,
+  ];
+}
+
 function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): string {
   const status = Object.entries(summary.byStatus)
     .map(([k, v]) => `${v} ${k}`)
@@ -201,6 +211,7 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
     `By kind: ${kinds || "none"}.`,
     `Last indexed: ${summary.lastIndexedAt ?? "never"}. Watcher: ${summary.watcher.mode}${summary.watcher.detail ? ` (${summary.watcher.detail})` : ""}.`,
     embeddingsLine(summary.embeddings),
+    ...vectorSearchLine(summary.vectorSearch),
   ];
   if (summary.jobs.running) {
     const p = summary.jobs.running.progress;

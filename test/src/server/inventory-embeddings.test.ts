@@ -101,5 +101,13 @@ describe("inventory while the local embedder works through a backlog", () => {
     );
     expect(done.embeddings.chunksPerSecond).toBeUndefined();
     expect(done.embeddings.secondsLeft).toBeUndefined();
+    // Too few vectors for the approximate index: inventory says search is exact, and why.
+    const result = await callTool(session.client, "inventory", { limit: 0 });
+    const summary = (result.structuredContent as { summary: { vectorSearch?: unknown } }).summary;
+    expect(summary.vectorSearch).toEqual({
+      mode: "exact",
+      reason: "no index file yet (one is built from 5,000 vectors)",
+    });
+    expect(textOf(result)).toContain("Vector search: exact (no index file yet");
   }, 240_000);
 });
