@@ -27,6 +27,12 @@ export interface EmbedBacklogOptions {
   /** Chunks per round; default the store's vectorBatchSize, else 64. */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Asked before each round: true stops the run between rounds, its chunks still pending (the
+   * server gives way to index work, so that a save is searchable without waiting for the
+   * backlog; the run resumes after the job).
+   */
+  pauseWhen?: () => boolean;
   /** After each round: chunks given vectors so far, and the pending count at the start. */
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -42,6 +48,8 @@ export interface EmbedBacklogResult {
   pending: number;
   /** Why the run stopped early; absent when the backlog is empty. */
   error?: string;
+  /** The run gave way to other work (pauseWhen) and left the rest pending. */
+  paused?: boolean;
 }
 
 /** Rounds the pace is measured over: recent enough to follow load, long enough to smooth it. */
@@ -101,7 +109,7 @@ export function embeddingCacheKey(input: string): string {
 export async function embedPendingChunks(
   options: EmbedBacklogOptions,
 ): Promise<EmbedBacklogResult> {
-  const { store, embedder, cache, log, signal, onProgress } = options;
+  const { store, embedder, cache, log, signal, onProgress, pauseWhen } = options;
   // The embedder cuts a round into its own request batches: the round size is the store's choice.
   const batchSize = options.batchSize ?? store.vectorBatchSize ?? 64;
   const total = await store.countChunksWithoutVectors();
@@ -128,6 +136,11 @@ export async function embedPendingChunks(
 
   for (;;) {
     if (signal?.aborted) return finish("cancelled");
+    if (pauseWhen?.()) {
+      const pending = await store.countChunksWithoutVectors();
+      log.debug("embedding gives way to index work", { embedded, pending });
+      return { embedded, fromCache, providerInputs, pending, paused: true };
+    }
     const batch = await store.chunksWithoutVectors(batchSize);
     if (batch.length === 0) return finish();
     const fresh = batch.filter((chunk) => !written.has(chunk.chunkId));

@@ -140,7 +140,10 @@ export class VectorIndexer {
   }
 
   /** Embeds every chunk that has no vector yet; undefined when embeddings are off. */
-  async embedBacklog(signal?: AbortSignal): Promise<EmbedBacklogResult | undefined> {
+  async embedBacklog(
+    signal?: AbortSignal,
+    pauseWhen?: () => boolean,
+  ): Promise<EmbedBacklogResult | undefined> {
     if (!this.embedder || !this.cache) return undefined;
     this.running ??= (async () => {
       try {
@@ -174,6 +177,7 @@ export class VectorIndexer {
           cache: this.cache!,
           log: this.log,
           signal,
+          ...(pauseWhen ? { pauseWhen } : {}),
           onProgress: ({ done }) => this.pace.record(done),
         }).finally(() => (this.embedding = false));
         this.current.pending = result.pending;

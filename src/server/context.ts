@@ -97,7 +97,18 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
     request: JobRequest,
     onProgress: Parameters<typeof reindex>[0]["onProgress"],
   ) => {
-    const base = { settings, store, parser: pool, log, full: request.full, onProgress, vectors };
+    // A `reindex` (the tool, the CLI) embeds within its job and reports it; the watcher's jobs
+    // leave the backlog to embedInBackground, so that the next save is not queued behind it.
+    const inline = request.kind === "reindex";
+    const base = {
+      settings,
+      store,
+      parser: pool,
+      log,
+      full: request.full,
+      onProgress,
+      ...(inline ? { vectors } : {}),
+    };
     let summary: RunSummary | undefined;
     if (request.roots && request.roots.length > 0) {
       summary = await reindex({ ...base, roots: request.roots });
@@ -111,7 +122,19 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
       );
     }
     if (!summary) summary = await reindex({ ...base, roots: [] });
+    if (!inline) embedInBackground();
     return summary;
+  };
+  // Between rounds, the backlog gives way to any index job queued or running; the job's end
+  // starts it again. So embedding never holds a save behind it for more than one round.
+  const embedInBackground = () => {
+    if (!vectors.enabled) return;
+    // After the job is marked done (setImmediate runs after the queue's own continuations).
+    setImmediate(() => {
+      void vectors
+        .embedBacklog(undefined, () => jobs.active() !== undefined || jobs.pending() > 0)
+        .catch((error: unknown) => log.warn("embedding failed", { error: String(error) }));
+    });
   };
   // When the store is unreachable (a cluster that is down), work waits on disk, not in memory.
   const jobs = new IndexJobs(runJob, log, {

@@ -91,6 +91,22 @@ describe("inventory while the local embedder works through a backlog", () => {
     expect(textOf(lexical)).toContain("doc3.md");
     expect((await inventory()).embeddings.pending).toBeGreaterThan(0);
 
+    // A save while the backlog is embedded is searchable before the backlog is done: the
+    // backlog gives way to the watcher's job between rounds.
+    writeFileSync(join(root, "saved.md"), "# Saved\n\nA pelican landed during embedding.\n");
+    await eventually(
+      async () => {
+        const hits = await callTool(session.client, "search", {
+          query: "pelican",
+          mode: "lexical",
+        });
+        return textOf(hits).includes("saved.md") ? true : undefined;
+      },
+      60_000,
+      "the saved file to be searchable",
+    );
+    expect((await inventory()).embeddings.pending).toBeGreaterThan(0);
+
     const done = await eventually(
       async () => {
         const now = await inventory();
