@@ -12,7 +12,14 @@ import fs from "node:fs";
 import type Database from "better-sqlite3";
 import type { StoreStats } from "../../store.js";
 import { cachedStatement } from "../statement-cache.js";
-import { annFiles, newIndex, usearch, type AnnFile, type UsearchIndex } from "./usearch-file.js";
+import {
+  annFiles,
+  checkAnnFile,
+  newIndex,
+  usearch,
+  type AnnFile,
+  type UsearchIndex,
+} from "./usearch-file.js";
 
 /** A larger delta than this is not scored exactly per query: the whole search is exact. */
 export const MAX_DELTA = 20_000;
@@ -127,6 +134,7 @@ export class AnnReader {
         return undefined;
       }
       try {
+        checkAnnFile(file.path);
         const index = newIndex(lib, state.dimensions);
         index.view(file.path);
         this.view = { file, index };

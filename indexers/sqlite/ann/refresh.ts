@@ -14,6 +14,7 @@ import type Database from "better-sqlite3";
 import { StoreError } from "../../store.js";
 import {
   annFiles,
+  checkAnnFile,
   newIndex,
   removeStaleAnnFiles,
   saveAnnFile,
@@ -153,6 +154,7 @@ export function refreshAnnFile(db: Database.Database, dbPath: string): RefreshRe
   else {
     try {
       // view() checks the file's structure and throws; load() of a damaged file can hang.
+      checkAnnFile(newest.path);
       newIndex(usearch()!, model.dimensions).view(newest.path);
       index = newIndex(usearch()!, model.dimensions);
       index.load(newest.path);

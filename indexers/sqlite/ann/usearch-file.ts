@@ -69,6 +69,38 @@ export function newIndex(lib: UsearchModule, dimensions: number): UsearchIndex {
   });
 }
 
+const MAGIC = "usearch";
+const HEAD_BYTES = 64;
+
+/**
+ * Throws unless `file` has the layout usearch writes: a vectors matrix (rows and row bytes as
+ * two u32 or two u64, then the rows) followed by a 64-byte head starting "usearch". usearch's
+ * own check reads past the end of some damaged files and crashes the process (2.25: a 12-byte
+ * file of text), so no file reaches view() or load() without this check.
+ */
+export function checkAnnFile(file: string): void {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const first = Buffer.alloc(16);
+    if (fs.readSync(fd, first, 0, 16, 0) < 16)
+      throw new Error(`${file} is too short for an index file`);
+    const layouts = [
+      BigInt(first.readUInt32LE(0)) * BigInt(first.readUInt32LE(4)) + 8n,
+      first.readBigUInt64LE(0) * first.readBigUInt64LE(8) + 16n,
+    ];
+    for (const offset of layouts) {
+      if (offset + BigInt(HEAD_BYTES) > BigInt(size)) continue;
+      const head = Buffer.alloc(MAGIC.length);
+      fs.readSync(fd, head, 0, head.length, Number(offset));
+      if (head.toString("latin1") === MAGIC) return;
+    }
+    throw new Error(`${file} is not a usearch index file (no head after its vectors)`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export interface AnnFile {
   path: string;
   generation: string;
