@@ -21,6 +21,7 @@ import { refreshAnnFile } from "../indexers/sqlite/ann/refresh.js";
 import type { SearchRequest, DocumentWrite } from "../indexers/store.js";
 import { percentile } from "./metrics.js";
 import { prng } from "./random.js";
+import { syntheticDocument } from "./synthetic-docs.js";
 import { loadNote } from "./retrieval.js";
 import { fmt, timeMs } from "./timing.js";
 
@@ -107,16 +108,7 @@ export async function annBench(workDir: string): Promise<void> {
             };
           });
           writes.push({
-            doc: {
-              root: "/bench/ann",
-              path,
-              kind: doc % 10 === 0 ? "pdf" : "markdown",
-              size: 1000,
-              mtimeMs: 0,
-              sha256: createHash("sha256").update(path).digest("hex"),
-              status: "indexed",
-              indexedAt: Date.now(),
-            },
+            doc: syntheticDocument("/bench/ann", path, doc),
             chunks,
           });
         }

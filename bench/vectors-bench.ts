@@ -16,6 +16,7 @@ import type { SearchRequest } from "../indexers/store.js";
 import type { Chunk } from "../scanners/types.js";
 import { percentile } from "./metrics.js";
 import { prng } from "./random.js";
+import { syntheticDocument } from "./synthetic-docs.js";
 import { loadNote } from "./retrieval.js";
 import { fmt, timeMs } from "./timing.js";
 
@@ -135,19 +136,7 @@ export async function vectorsBench(workDir: string): Promise<void> {
               contentHash: createHash("sha256").update(text).digest("hex"),
             });
           }
-          await store.upsertDocument(
-            {
-              root,
-              path,
-              kind: doc % 10 === 0 ? "pdf" : "markdown",
-              size: 1000,
-              mtimeMs: 0,
-              sha256: createHash("sha256").update(path).digest("hex"),
-              status: "indexed",
-              indexedAt: Date.now(),
-            },
-            chunks,
-          );
+          await store.upsertDocument(syntheticDocument(root, path, doc), chunks);
           await store.putVectors(
             chunks.map((chunk, o) => {
               const c = doc * CHUNKS_PER_DOC + o;
