@@ -43,6 +43,7 @@ import { registerDistance, registerJsDistance, VECTOR_PAGE_SIZE, VectorTable } f
 import { DOCUMENT_COLUMNS, prepareStatements, type Statements } from "./statements.js";
 import { AnnReader, type SearchPlan } from "./ann/ann-reader.js";
 import { AnnRefresher, type StoreLog } from "./ann/refresher.js";
+import { annFiles } from "./ann/usearch-file.js";
 
 export interface SqliteStoreOptions {
   /** bm25() weight per FTS column; see README.md for how the defaults were tuned. */
@@ -372,7 +373,9 @@ export class SqliteStore implements Store {
   private sizeOnDisk(): number | undefined {
     if (this.dbPath === ":memory:" || this.dbPath === "") return undefined;
     let total = 0;
-    for (const file of [this.dbPath, `${this.dbPath}-wal`]) {
+    // The vector graph's file is part of the index too (a GB at a million vectors).
+    const graphs = annFiles(this.dbPath).map((f) => f.path);
+    for (const file of [this.dbPath, `${this.dbPath}-wal`, ...graphs]) {
       try {
         total += fs.statSync(file).size;
       } catch {

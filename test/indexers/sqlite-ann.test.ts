@@ -113,6 +113,11 @@ describe("SQLite approximate vector index", () => {
     const c = await corpus();
     await c.store.vectorIndexSettled();
     expect(annFiles(c.file)).toHaveLength(1);
+    // The graph's file counts in the index's size.
+    const graphBytes = fs.statSync(annFiles(c.file)[0]!.path).size;
+    expect((await c.store.stats()).sizeBytes).toBeGreaterThanOrEqual(
+      fs.statSync(c.file).size + graphBytes,
+    );
     expect((await c.store.stats()).vectorSearch).toEqual({
       mode: "approximate",
       indexFile: annFiles(c.file)[0]!.path,

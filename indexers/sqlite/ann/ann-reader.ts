@@ -12,10 +12,12 @@ import fs from "node:fs";
 import type Database from "better-sqlite3";
 import type { StoreStats } from "../../store.js";
 import { cachedStatement } from "../statement-cache.js";
+import { ANN_MIN_VECTORS } from "./refresh.js";
 import {
   annFiles,
   checkAnnFile,
   newIndex,
+  usableAnnFile,
   usearch,
   type AnnFile,
   type UsearchIndex,
@@ -96,7 +98,7 @@ export class AnnReader {
 
   /** Call inside the search's read transaction: the delta and the rows scored must agree. */
   snapshot(db: Database.Database): AnnSnapshot | undefined {
-    this.unavailable = "no index file yet (one is built from 5,000 vectors)";
+    this.unavailable = `no index file yet (one is built from ${ANN_MIN_VECTORS.toLocaleString("en-US")} vectors)`;
     if (this.dbPath === ":memory:" || this.dbPath === "") return undefined;
     const lib = usearch();
     if (lib === undefined) {
@@ -123,11 +125,8 @@ export class AnnReader {
       current.file.seq < state.floor
     ) {
       this.view = undefined;
-      const file = annFiles(this.dbPath).find(
-        (f) =>
-          f.generation === state.generation &&
-          f.seq >= state.floor &&
-          !this.unreadable.has(fileIdentity(f.path)),
+      const file = usableAnnFile(annFiles(this.dbPath), state.generation, state.floor, (f) =>
+        this.unreadable.has(fileIdentity(f.path)),
       );
       if (file === undefined) {
         if (this.unreadable.size > 0) this.unavailable = "the index file is unreadable";

@@ -11,7 +11,7 @@ import { compiledSibling } from "../../../scanners/pool/worker-script.js";
 import { workerExecArgv } from "../../../scanners/pool/worker-exec-argv.js";
 import { ANN_MIN_VECTORS } from "./refresh.js";
 import type { RefreshMessage } from "./refresh-worker.js";
-import { annFiles, usearch } from "./usearch-file.js";
+import { annFiles, usableAnnFile, usearch } from "./usearch-file.js";
 
 /** Vectors changed since the newest file that make it worth writing a new one. */
 export const REFRESH_DELTA = 2000;
@@ -78,7 +78,7 @@ export class AnnRefresher {
     // Files of another model (or of none) are removed by a refresh.
     if (files.some((f) => f.generation !== model?.generation)) return true;
     if (model === undefined) return false;
-    const file = files.find((f) => f.generation === model.generation && f.seq >= model.floor);
+    const file = usableAnnFile(files, model.generation, model.floor);
     if (file === undefined) {
       const vectors = this.db.prepare("SELECT count(*) FROM chunk_vectors").pluck().get() as number;
       return vectors >= ANN_MIN_VECTORS;

@@ -128,6 +128,19 @@ export function annFiles(dbPath: string): AnnFile[] {
   return files.sort((a, b) => b.seq - a.seq);
 }
 
+/**
+ * The file a search may use for `generation`: the newest of it whose seq is at or above the
+ * log's floor (below it, rows the file lacks were deleted from the log), if any.
+ */
+export function usableAnnFile(
+  files: AnnFile[],
+  generation: string,
+  floor: number,
+  skip: (file: AnnFile) => boolean = () => false,
+): AnnFile | undefined {
+  return files.find((f) => f.generation === generation && f.seq >= floor && !skip(f));
+}
+
 export function annFileName(dbPath: string, generation: string, seq: number): string {
   return `${dbPath}.ann-${generation}-${seq}.usearch`;
 }
