@@ -121,6 +121,8 @@ export function lexicalSearch(
 
 /** Candidates asked of the graph at most; past this, the filters are selective: search exactly. */
 const MAX_ANN_CANDIDATES = 4096;
+/** Candidates asked of the graph first: ten per hit wanted, re-scored exactly. */
+const firstCandidates = (limit: number) => Math.max(10 * limit, 128);
 
 /**
  * Nearest chunks by cosine distance. Exact (every stored vector, or with filters every vector
@@ -158,7 +160,7 @@ export function semanticSearch(
       FROM json_each(?) j JOIN chunk_vectors v ON v.id = j.value)`;
     const { sql, params } = rankedSql(scored, "c.chunk_id = m.chunk_id", request);
     const statement = cachedStatement(db, sql);
-    for (let k = Math.max(10 * limit, 128); k <= MAX_ANN_CANDIDATES; k *= 4) {
+    for (let k = firstCandidates(limit); k <= MAX_ANN_CANDIDATES; k *= 4) {
       const { ids, exhausted, radius } = snapshot.candidates(vector, k);
       const rows = statement.all(blob, JSON.stringify(ids), ...params) as HitRow[];
       // The graph's k nearest cover every vector closer than its k-th (radius): once the
@@ -169,7 +171,14 @@ export function semanticSearch(
         return rows;
       }
     }
-    ann!.lastPlan = { kind: "exact", why: "filters keep too few of the nearest candidates" };
+    const first = firstCandidates(limit);
+    ann!.lastPlan = {
+      kind: "exact",
+      why:
+        first > MAX_ANN_CANDIDATES
+          ? `a limit of ${limit} needs more candidates than the graph is asked for`
+          : "filters keep too few of the nearest candidates",
+    };
     return exact();
   };
   // One read transaction: the snapshot's delta and the rows it scores come from one state.
