@@ -9,14 +9,20 @@ const REDRAW_MS = 80;
 
 export function createProgressBar(stream: NodeJS.WriteStream = process.stderr) {
   let last = 0;
+  let lastShape = "";
   let drawn = false;
   const enabled = stream.isTTY === true;
   return {
     update(progress: ReindexProgress) {
       if (!enabled) return;
       const now = Date.now();
-      if (progress.phase !== "done" && now - last < REDRAW_MS) return;
+      // The throttle skips redraws of the same kind only: the first drawing of each phase, and
+      // the first that names a file, always show, so a run faster than one redraw still says
+      // what it is doing.
+      const shape = `${progress.phase}:${progress.current ? "named" : ""}`;
+      if (progress.phase !== "done" && shape === lastShape && now - last < REDRAW_MS) return;
       last = now;
+      lastShape = shape;
       let line: string;
       if (progress.phase === "scanning") {
         line = `scanning ${progress.root}: ${progress.scanned} files`;
