@@ -9,7 +9,11 @@ export interface EmbedOptions {
 }
 
 export interface Embedder {
-  /** "openai:<model>", "azure:<deployment>" or "local:<model>", plus "@<dims>" when dimensions are overridden. */
+  /**
+   * "openai:<model>", "azure:<deployment>" or "local:<model>" ("local:<model>#fp32" for full
+   * precision weights), plus "@<dims>" when dimensions are overridden. The index and the cache
+   * keep vectors per id, so two ids never mix.
+   */
   readonly id: string;
   /** Known after start(); 0 before. */
   readonly dimensions: number;

@@ -121,10 +121,14 @@ export class LocalEmbedder implements Embedder {
   constructor(options: LocalEmbedderOptions = {}) {
     const model = options.model ?? DEFAULT_LOCAL_MODEL;
     const profile = localModelProfile(model);
-    this.id = `local:${model}`;
+    const dtype = options.dtype ?? "q8";
+    // q8 and fp32 weights give slightly different vectors: a distinct id keeps the index and the
+    // cache from mixing them. q8 (the default since the first release) keeps the bare id, so
+    // indexes built with it stay valid.
+    this.id = dtype === "q8" ? `local:${model}` : `local:${model}#${dtype}`;
     this.init = {
       model,
-      dtype: options.dtype ?? "q8",
+      dtype,
       pooling: options.pooling ?? profile.pooling,
       offline: options.offline ?? false,
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),

@@ -147,6 +147,9 @@ describe("LocalEmbedder with a generated tiny ONNX model", () => {
     await fp32.start();
     expect(fp32.dimensions).toBe(TINY_DIMENSIONS);
     const missing = local({ model: "tiny/bert-fp32", dtype: "q8" });
+    // Their vectors differ, so the index and the cache must keep them apart.
+    expect(fp32.id).toBe("local:tiny/bert-fp32#fp32");
+    expect(missing.id).toBe("local:tiny/bert-fp32");
     const error = await missing.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmbedderError);
     expect((error as EmbedderError).code).toBe("CONFIG");
