@@ -54,6 +54,11 @@ export const settingsSchema = z
     offline: z.boolean(),
     /** Local model weights: quantized (q8, onnx/model_quantized.onnx) or full precision (fp32, onnx/model.onnx). */
     embedDtype: z.enum(["q8", "fp32"]),
+    /**
+     * Threads the local model's inference uses (default: one per core). Fewer leave cores to
+     * other work on a shared machine; a backlog then takes longer.
+     */
+    embedThreads: z.number().int().positive().max(256).optional(),
     /** How often chunks waiting for an unavailable embedder are tried again (server). */
     embedRetrySec: z.number().min(1).max(86_400),
 
@@ -157,6 +162,7 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   modelCacheDir: "DOCINDEX_MODEL_CACHE_DIR",
   offline: "DOCINDEX_OFFLINE",
   embedDtype: "DOCINDEX_EMBED_DTYPE",
+  embedThreads: "DOCINDEX_EMBED_THREADS",
   embedRetrySec: "DOCINDEX_EMBED_RETRY_SEC",
   rrfK: "DOCINDEX_RRF_K",
   hybridCandidates: "DOCINDEX_HYBRID_CANDIDATES",
@@ -188,6 +194,7 @@ export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" 
   chunkTokens: "number",
   embedDimensions: "number",
   embedBatchSize: "number",
+  embedThreads: "number",
   embedRetrySec: "number",
   rrfK: "number",
   hybridCandidates: "number",

@@ -38,6 +38,8 @@ export const embedderConfigSchema = z
         localModelPath: z.string().min(1).optional(),
         offline: z.boolean().optional(),
         dtype: z.enum(["q8", "fp32"]).optional(),
+        /** Inference threads (default: onnxruntime's, one per core). */
+        threads: z.number().int().positive().max(256).optional(),
         pooling: z.enum(["cls", "mean"]).optional(),
         queryPrefix: z.string().optional(),
       })

@@ -55,6 +55,7 @@ export function embedderConfigFrom(settings: Settings): EmbedderConfig {
       localModelPath: settings.localModelPath,
       offline: settings.offline,
       dtype: settings.embedDtype,
+      ...(settings.embedThreads !== undefined ? { threads: settings.embedThreads } : {}),
     };
   }
   return config;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadSettings } from "../../../src/config/load.js";
 import { effectiveWorkers } from "../../../src/config/schema.js";
+import { embedderConfigFrom } from "../../../src/pipeline/vectors.js";
 import { DocindexError } from "../../../src/errors.js";
 import { makeTempDir, removeDir } from "../../helpers/tree.js";
 
@@ -109,6 +110,20 @@ describe("environment values", () => {
     expect(settings.chunkTokens).toBe(128);
     expect(configError({ cwd, env: { DOCINDEX_EXCLUDES: '["*.tmp", ' } })).toMatch(
       /^environment: DOCINDEX_EXCLUDES: /,
+    );
+  });
+
+  it("gives the local embedder DOCINDEX_EMBED_THREADS, and refuses a count that is not one", () => {
+    const cwd = temp();
+    const { settings } = loadSettings({
+      cwd,
+      env: { DOCINDEX_EMBEDDER: "local", DOCINDEX_EMBED_THREADS: "1" },
+    });
+    expect(embedderConfigFrom(settings).local).toMatchObject({ threads: 1 });
+    const unset = loadSettings({ cwd, env: { DOCINDEX_EMBEDDER: "local" } }).settings;
+    expect(embedderConfigFrom(unset).local).not.toHaveProperty("threads");
+    expect(configError({ cwd, env: { DOCINDEX_EMBED_THREADS: "0" } })).toMatch(
+      /^environment: DOCINDEX_EMBED_THREADS: Too small/,
     );
   });
 
