@@ -72,6 +72,9 @@ export interface SqliteStoreOptions {
 const stderrLog: StoreLog = (level, message, fields) =>
   void process.stderr.write(`${JSON.stringify({ level, msg: message, ...fields })}\n`);
 
+/** rowid, then the FTS_COLUMNS in order. */
+type FtsRow = [rowid: number | bigint, title: string, heading: string, path: string, body: string];
+
 export const DEFAULT_WEIGHTS: ColumnWeights = { title: 2, heading: 1, path: 1, body: 1.5 };
 
 /** Documents listed per page at most. */
@@ -81,9 +84,15 @@ export class SqliteStore implements Store {
   private readonly weights: ColumnWeights;
   private readonly statements: Statements;
   private readonly vectors: VectorTable;
-  private readonly upsertTx: Database.Transaction<
-    (doc: DocumentRecord, chunks: Chunk[], text: string | undefined) => void
-  >;
+  /**
+   * The FTS rows of the transaction in progress, inserted after every other row of it. FTS5
+   * writes its pending terms to disk as a new segment whenever a statement in the transaction
+   * opens a savepoint (an upsert, an insert with a subquery), so interleaving its inserts with
+   * the documents' and chunks' rows wrote one tiny segment per document and merged them again:
+   * twice the CPU of the whole write on SciFact (bench/README.md, `index`). Keyed by document,
+   * so a document written twice in one batch keeps only its last chunks' rows.
+   */
+  private readonly pendingFts = new Map<number, FtsRow[]>();
   private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
   private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
   /** Maps the approximate index's newest file for semantic search (ann/). */
@@ -106,12 +115,17 @@ export class SqliteStore implements Store {
     const onFile = dbPath !== ":memory:" && dbPath !== "";
     const refreshes = onFile && !options.readonly && options.refreshVectorIndex !== false;
     this.refresher = refreshes ? new AnnRefresher(db, dbPath, log) : undefined;
-    this.upsertTx = db.transaction(this.replace);
     this.deleteTx = db.transaction(this.remove);
     // A commit costs about as much as writing a small document: batching them is most of the
     // difference between a per-document transaction and a raw bulk insert.
     this.upsertManyTx = db.transaction((writes: DocumentWrite[]) => {
-      for (const w of writes) this.replace(w.doc, w.chunks, w.text);
+      try {
+        for (const w of writes) this.replace(w.doc, w.chunks, w.text);
+        for (const rows of this.pendingFts.values())
+          for (const row of rows) this.statements.insertFts.run(...row);
+      } finally {
+        this.pendingFts.clear();
+      }
     });
   }
 
@@ -153,6 +167,8 @@ export class SqliteStore implements Store {
     }
     const title = segmentForIndex(doc.title ?? "");
     const docPath = segmentForIndex(doc.path);
+    const ftsRows: FtsRow[] = [];
+    this.pendingFts.set(id, ftsRows);
     for (const chunk of chunks) {
       const headingPath = JSON.stringify(chunk.headingPath);
       const rowid = s.insertChunk.run({
@@ -167,13 +183,13 @@ export class SqliteStore implements Store {
         tokens: chunk.tokens,
         contentHash: chunk.contentHash,
       }).lastInsertRowid;
-      s.insertFts.run(
+      ftsRows.push([
         rowid,
         title,
         segmentForIndex(chunk.headingPath.join(" / ")),
         docPath,
         segmentForIndex(chunk.text),
-      );
+      ]);
     }
     this.vectors.dropOrphans(oldIds);
   };
@@ -196,7 +212,7 @@ export class SqliteStore implements Store {
   };
 
   async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
-    this.upsertTx.immediate(doc, chunks, text);
+    this.upsertManyTx.immediate([{ doc, chunks, text }]);
   }
 
   async upsertDocuments(writes: DocumentWrite[]): Promise<void> {

@@ -112,6 +112,32 @@ describe("SQLite store specifics", () => {
     await store.close();
   });
 
+  it("writes a document twice in one batch: only the last version is found, the FTS index stays intact", async () => {
+    // The store inserts a batch's FTS rows after its other rows; a document written twice in a
+    // batch must not leave the first version's rows (or a duplicate rowid) behind.
+    const store = await openSqliteStore(dbFile());
+    await store.upsertDocument(makeRecord("b.md"), makeChunks("b.md", ["bystander text"]));
+    await store.upsertDocuments([
+      { doc: makeRecord("a.md"), chunks: makeChunks("a.md", ["first zebra", "first yak"]) },
+      { doc: makeRecord("c.md"), chunks: makeChunks("c.md", ["another walrus"]) },
+      { doc: makeRecord("a.md"), chunks: makeChunks("a.md", ["second zebra"]) },
+    ]);
+    const paths = async (query: string) =>
+      (await store.search({ query, mode: "lexical", limit: 10 })).map((h) => h.path);
+    expect(await paths("yak")).toEqual([]);
+    expect(await paths("first")).toEqual([]);
+    expect(await paths("zebra")).toEqual(["a.md"]);
+    expect(await paths("second")).toEqual(["a.md"]);
+    expect(await paths("walrus")).toEqual(["c.md"]);
+    expect(await paths("bystander")).toEqual(["b.md"]);
+    const fts = store.db.prepare("SELECT count(*) FROM chunks_fts").pluck().get();
+    expect(fts).toBe(store.db.prepare("SELECT count(*) FROM chunks").pluck().get());
+    expect(() =>
+      store.db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('integrity-check')"),
+    ).not.toThrow();
+    await store.close();
+  });
+
   it("computes the same distances with and without the sqlite-vec extension", async () => {
     const withVec = await openSqliteStore(dbFile());
     const withJs = await openSqliteStore(dbFile(), { sqliteVec: false });
