@@ -60,6 +60,8 @@ export function chunkDocument(
       text: text.slice(span.start, span.end),
       headingPath: piece.headingPath,
     };
+    // Trimming removes whitespace only, which the estimate counts as free.
+    if (piece.tokens !== undefined) draft.tokens = piece.tokens;
     if (lines !== undefined) {
       draft.lineStart = lines.lineOf(span.start);
       draft.lineEnd = lines.lineOf(span.end - 1);

@@ -74,7 +74,14 @@ export function chunkBySections(
       group.tokens += next.tokens;
       group.headingPath = shared;
     }
-    for (const span of splitSpan(text, group, budget, overlap)) {
+    // A lone unit's estimate is its exact text's; a merged group's is a sum that may differ
+    // from a fresh estimate where two units meet inside a word, so it is estimated again.
+    const whole = {
+      start: group.start,
+      end: group.end,
+      tokens: j === i + 1 ? head.tokens : undefined,
+    };
+    for (const span of splitSpan(text, whole, budget, overlap)) {
       const piece: SectionPiece = { ...span, headingPath: group.headingPath };
       if (group.page !== undefined) piece.page = group.page;
       pieces.push(piece);

@@ -8,6 +8,8 @@ import { estimateTokens } from "./tokens.js";
 export interface Span {
   start: number;
   end: number;
+  /** The span's token estimate, when the cut already knows it (so the chunk needs no new pass). */
+  tokens?: number;
 }
 
 /** Each level's separators; a unit ends right after its separator, so units tile the span. */
@@ -82,7 +84,8 @@ export function splitSpan(
   overlap = 0,
   depth = 0,
 ): Span[] {
-  if (estimateTokens(text.slice(span.start, span.end)) <= budget) return [span];
+  const spanTokens = span.tokens ?? estimateTokens(text.slice(span.start, span.end));
+  if (spanTokens <= budget) return [{ start: span.start, end: span.end, tokens: spanTokens }];
   const level = LEVELS[depth];
   if (level === undefined) return hardSplit(text, span, budget);
 
