@@ -12,6 +12,12 @@ export type FileKind =
   | "html"
   | "pdf"
   | "docx"
+  | "pptx"
+  | "xlsx"
+  | "odt"
+  | "odp"
+  | "ods"
+  | "epub"
   | "data" // JSON, YAML, TOML, CSV, XML: indexed as text
   | "notebook"
   | "binary";
@@ -23,6 +29,12 @@ export const FILE_KINDS: readonly FileKind[] = [
   "html",
   "pdf",
   "docx",
+  "pptx",
+  "xlsx",
+  "odt",
+  "odp",
+  "ods",
+  "epub",
   "data",
   "notebook",
   "binary",

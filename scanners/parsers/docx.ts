@@ -9,19 +9,14 @@ import type { ParseOutcome } from "../types.js";
 import { readCoreProperties, readDrawingText } from "./docx-package.js";
 import { parseHtmlDetailed } from "./html.js";
 import { corrupt, failed, indexed, REASONS, skipped } from "./outcome.js";
+import { isOle, oleReason } from "./office/ole.js";
 import { ZipArchive } from "./zip.js";
-
-const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-/** Office writes password-protected OOXML as an OLE file holding these streams (MS-OFFCRYPTO). */
-const ENCRYPTION_INFO = Buffer.from("EncryptionInfo", "utf16le");
 
 const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => p:fresh"];
 const DRAWINGS_HEADING = "Diagrams and charts";
 
 export async function parseDocx(bytes: Buffer): Promise<ParseOutcome> {
-  if (OLE_MAGIC.every((b, i) => bytes[i] === b)) {
-    return skipped(bytes.includes(ENCRYPTION_INFO) ? REASONS.encrypted : REASONS.legacyOle);
-  }
+  if (isOle(bytes)) return skipped(oleReason(bytes));
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return failed("corrupt: not a zip archive");
   let zip: ZipArchive;
   try {

@@ -13,6 +13,7 @@ import { normalizeNewlines } from "./lines.js";
 import { markupFlavorForPath, parseMarkdown } from "./markdown.js";
 import { parseNotebook } from "./notebook.js";
 import { failed, indexed, REASONS, shortMessage, skipped } from "./outcome.js";
+import type { PackageKind } from "./office/index.js";
 import type { ParseOptions } from "./parse-options.js";
 import { parsePdf } from "./pdf.js";
 import { parsePlainText } from "./plain-text.js";
@@ -50,6 +51,8 @@ export async function parseBytes(
     // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
     // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
     if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes);
+    if (isPackageKind(kind))
+      return (await import("./office/index.js")).parsePackage(bytes, kind, options);
     if (sniffBinary(bytes).binary) return skipped(REASONS.binary);
     const decoded = decodeText(bytes, kind === "html" ? htmlCharset(bytes) : undefined);
     const text = normalizeNewlines(decoded.text);
@@ -76,6 +79,13 @@ function parseText(text: string, kind: FileKind, path: string): ParseOutcome {
       return indexed(parsePlainText(text));
   }
 }
+
+/** The ZIP-based formats of ./office (loaded with the first such file, like mammoth for DOCX). */
+function isPackageKind(kind: FileKind): kind is PackageKind {
+  return PACKAGE_KINDS.includes(kind as PackageKind);
+}
+
+const PACKAGE_KINDS: readonly PackageKind[] = ["pptx", "xlsx", "odt", "odp", "ods", "epub"];
 
 function nonEmpty(doc: ParsedDocument): ParseOutcome {
   return doc.text.trim() === "" ? skipped(REASONS.noText) : indexed(doc);

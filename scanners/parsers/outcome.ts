@@ -12,7 +12,7 @@ export const REASONS = {
   unsupportedEncryption: "encrypted: unsupported encryption method",
   scannedPdf: "no extractable text (scanned or image-only PDF)",
   noText: "no extractable text",
-  legacyOle: "unsupported: legacy OLE compound document (.doc), not DOCX",
+  legacyOle: "unsupported: legacy binary Office format (.doc, .xls, .ppt)",
 } as const;
 
 export function indexed(doc: ParsedDocument): ParseOutcome {

@@ -14,4 +14,9 @@ export interface ParseOptions {
    * cannot stop the programs it started, so pdftotext gets its own, shorter limit from this.
    */
   timeLimitMs?: number;
+  /**
+   * The chunker's token budget, for formats that cut their own blocks (spreadsheet rows, each
+   * block repeating the header row, must each fit one chunk). Default 400.
+   */
+  chunkTokens?: number;
 }

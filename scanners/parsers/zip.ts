@@ -6,6 +6,7 @@
 import { inflateRawSync } from "node:zlib";
 
 interface Entry {
+  crc32: number;
   method: number;
   flags: number;
   compressedSize: number;
@@ -36,6 +37,7 @@ export class ZipArchive {
       const nameLength = buf.readUInt16LE(at + 28);
       const name = buf.toString("utf8", at + 46, at + 46 + nameLength);
       entries.set(name, {
+        crc32: buf.readUInt32LE(at + 16),
         flags: buf.readUInt16LE(at + 8),
         method: buf.readUInt16LE(at + 10),
         compressedSize: buf.readUInt32LE(at + 20),
@@ -48,6 +50,11 @@ export class ZipArchive {
 
   names(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** The CRC-32 the central directory records for the entry. */
+  crc32(name: string): number | undefined {
+    return this.entries.get(name)?.crc32;
   }
 
   /** The entry's bytes, or undefined when it is missing, encrypted, damaged or over `maxBytes`. */

@@ -58,7 +58,10 @@ export async function prepareDocument(
     return { ok: false, status: "failed", reason: `unreadable: ${shortMessage(error)}` };
   }
   facts.sha256 = createHash("sha256").update(bytes).digest("hex");
-  const outcome = await parseBytes(bytes, kind, absPath, parseOptions);
+  const outcome = await parseBytes(bytes, kind, absPath, {
+    ...parseOptions,
+    chunkTokens: chunk.maxTokens,
+  });
   if (!outcome.ok) return { ...outcome, facts };
   try {
     return { ok: true, facts, doc: outcome.doc, chunks: chunkDocument(path, outcome.doc, chunk) };

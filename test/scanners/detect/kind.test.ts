@@ -15,6 +15,14 @@ describe("kindForPath", () => {
     expect(["site/index.html", "page.XHTML"].map(kindForPath)).toEqual(["html", "html"]);
   });
 
+  it("names Office, OpenDocument and EPUB files, legacy binary Office files with their family", () => {
+    const names = ["deck.pptx", "old.ppt", "m.pptm", "book.xlsx", "old.XLS", "macro.xlsm"];
+    expect(names.map(kindForPath)).toEqual(["pptx", "pptx", "pptx", "xlsx", "xlsx", "xlsx"]);
+    expect(
+      ["memo.doc", "t.dotx", "a.odt", "b.odp", "c.ods", "novel.epub"].map(kindForPath),
+    ).toEqual(["docx", "docx", "odt", "odp", "ods", "epub"]);
+  });
+
   it("knows code by extension and by whole names like Makefile and CMakeLists.txt", () => {
     expect(
       ["src/app.ts", "lib/x.py", "Makefile", "docker/Dockerfile", "CMakeLists.txt"].map(

@@ -63,11 +63,12 @@ export function tempDir(prefix = "docindex-parsers-"): TempDir {
 }
 
 /** A ZIP archive with stored (uncompressed) entries: enough to build broken DOCX packages in tests. */
-export function storedZip(entries: Record<string, string>): Buffer {
+export function storedZip(entries: Record<string, string> | [string, string][]): Buffer {
+  const list = Array.isArray(entries) ? entries : Object.entries(entries);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, content] of Object.entries(entries)) {
+  for (const [name, content] of list) {
     const data = Buffer.from(content, "utf8");
     const nameBytes = Buffer.from(name, "utf8");
     const crc = crc32(data);
@@ -94,8 +95,8 @@ export function storedZip(entries: Record<string, string>): Buffer {
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt16LE(list.length, 8);
+  end.writeUInt16LE(list.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
