@@ -18,6 +18,8 @@ export type FileKind =
   | "odp"
   | "ods"
   | "epub"
+  | "email"
+  | "rtf"
   | "data" // JSON, YAML, TOML, CSV, XML: indexed as text
   | "notebook"
   | "binary";
@@ -35,6 +37,8 @@ export const FILE_KINDS: readonly FileKind[] = [
   "odp",
   "ods",
   "epub",
+  "email",
+  "rtf",
   "data",
   "notebook",
   "binary",

@@ -51,6 +51,8 @@ export async function parseBytes(
     // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
     // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
     if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes);
+    if (kind === "email") return await parseMessage(bytes, options, 0);
+    if (kind === "rtf") return (await import("./rtf.js")).parseRtf(bytes);
     if (isPackageKind(kind))
       return (await import("./office/index.js")).parsePackage(bytes, kind, options);
     if (sniffBinary(bytes).binary) return skipped(REASONS.binary);
@@ -78,6 +80,23 @@ function parseText(text: string, kind: FileKind, path: string): ParseOutcome {
     default:
       return indexed(parsePlainText(text));
   }
+}
+
+/** A message and, through `parseBytes`, its attachments; a message attached to it one level deeper. */
+async function parseMessage(
+  bytes: Buffer,
+  options: ParseOptions,
+  depth: number,
+): Promise<ParseOutcome> {
+  const { parseEmail } = await import("./email.js");
+  return parseEmail(
+    bytes,
+    (content, kind, name) =>
+      kind === "email"
+        ? parseMessage(content, options, depth + 1)
+        : parseBytes(content, kind, name, options),
+    { ...options, depth },
+  );
 }
 
 /** The ZIP-based formats of ./office (loaded with the first such file, like mammoth for DOCX). */

@@ -158,3 +158,39 @@ describe("office packages: limits and damage", () => {
     });
   });
 });
+
+describe("RTF", () => {
+  const rtf = async (source: string | Buffer): Promise<string> => {
+    const outcome = await parseBytes(
+      Buffer.isBuffer(source) ? source : Buffer.from(source, "latin1"),
+      "rtf",
+      "a.rtf",
+    );
+    return outcome.ok ? outcome.doc.text : `(${outcome.reason})`;
+  };
+
+  it("skips \\binN data by its length, pictures and fonts, and keeps the text around them", async () => {
+    const binary = Buffer.concat([
+      Buffer.from(
+        "{\\rtf1\\ansi{\\fonttbl{\\f0 Times;}}before {\\*\\shppict{\\pict\\pngblip 89504e47}}{\\object\\objdata\\bin6 ",
+        "latin1",
+      ),
+      Buffer.from([0x7d, 0x7b, 0x5c, 0x00, 0xff, 0x7d]),
+      Buffer.from("} after\\par}", "latin1"),
+    ]);
+    expect(await rtf(binary)).toBe("before after");
+  });
+
+  it("decodes \\uN with its \\ucN fallback, \\'hh in the code page, and tables as rows", async () => {
+    expect(
+      await rtf("{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8 {\\uc2\\u8364\\'80x}y\\par}"),
+    ).toBe("При €y");
+    expect(
+      await rtf("{\\rtf1 \\trowd\\cellx100\\cellx200 a\\cell b\\cell\\row c\\cell d\\cell\\row}"),
+    ).toBe("a | b\nc | d");
+  });
+
+  it("names a file that is not RTF", async () => {
+    expect(await rtf("plain words")).toBe("(corrupt: not an RTF file (no {\\rtf header))");
+  });
+});

@@ -3,8 +3,9 @@
     python office-oracle.py FILE...   prints one JSON object: {file: text or null}
 
 python-pptx (slides' text frames, tables, notes), openpyxl (cell values, cached formula
-results), odfpy (every paragraph and heading) and EbookLib (each chapter's text): a yardstick
-docindex's own parsers did not write. null: the library could not open the file, or took
+results), odfpy (every paragraph and heading), EbookLib (each chapter's text), striprtf (RTF),
+Python's own email package (.eml: headers, body, attachment names) and extract-msg (.msg): a
+yardstick docindex's own parsers did not write. null: the library could not open the file, or took
 longer than TIME_LIMIT_S (openpyxl never finishes calamine's issue_174, whose sheet dimension
 claims billions of rows).
 """
@@ -98,7 +99,46 @@ def epub_text(path):
     return "\n".join(out)
 
 
+def rtf_text(path):
+    from striprtf.striprtf import rtf_to_text
+
+    with open(path, encoding="latin-1") as f:
+        return rtf_to_text(f.read(), errors="ignore")
+
+
+def eml_text(path):
+    import email
+    from email import policy
+
+    with open(path, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=policy.default)
+    lines = [str(msg.get(h, "")) for h in ("Subject", "From", "To")]
+    body = msg.get_body(preferencelist=("plain", "html"))
+    if body is not None:
+        content = body.get_content()
+        if body.get_content_type() == "text/html":
+            parser = _Text()
+            parser.feed(content)
+            content = "".join(parser.parts)
+        lines.append(content)
+    for part in msg.iter_attachments():
+        lines.append(part.get_filename() or "")
+    return "\n".join(lines)
+
+
+def msg_text(path):
+    import extract_msg
+
+    with extract_msg.openMsg(path) as msg:
+        lines = [msg.subject or "", msg.sender or "", msg.to or "", msg.body or ""]
+        lines += [a.longFilename or a.shortFilename or "" for a in msg.attachments]
+    return "\n".join(lines)
+
+
 READERS = {
+    "rtf": rtf_text,
+    "eml": eml_text,
+    "msg": msg_text,
     "pptx": pptx_text, "pptm": pptx_text,
     "xlsx": xlsx_text, "xlsm": xlsx_text,
     "odt": odf_text, "odp": odf_text, "ods": odf_text,
