@@ -1,8 +1,10 @@
 /**
- * One MCP server instance with every tool and resource registered. The stdio transport uses
- * one; the HTTP transport makes one per session, all sharing the same ServerContext.
+ * One MCP server instance with every tool and resource registered: the factory both serving
+ * entries call. Over stdio one instance serves the connection; over HTTP a 2026-07-28
+ * request gets a fresh instance for that one exchange and a handshake session keeps one for
+ * its life. All share the same ServerContext, so any instance can answer any request.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { existsSync, readFileSync } from "node:fs";
 import { registerAnalyzeTool } from "../tools/analyze.js";
 import { registerInventoryTool } from "../tools/inventory.js";

@@ -1,5 +1,5 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { DocindexError } from "../../errors.js";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { describeError, DocindexError } from "../../errors.js";
 import { createLogger, parseLogLevel } from "../../log.js";
 import { createServerContext } from "../../server/context.js";
 import { createMcpServer } from "../../server/create-server.js";
@@ -97,11 +97,18 @@ export async function runServe(argv: string[]): Promise<number> {
     );
     stop = () => running.close();
   } else {
-    const server = createMcpServer(ctx);
-    forwarder.attach(server);
-    const transport = new StdioServerTransport();
-    await server.connect(transport);
-    stop = () => server.close();
+    // One instance per connection, in whichever protocol generation the client opens with
+    // (plus a probe instance for `server/discover` that is dropped if the client then falls
+    // back to initialize).
+    const connection = serveStdio(
+      () => {
+        const server = createMcpServer(ctx);
+        forwarder.attach(server);
+        return server;
+      },
+      { onerror: (error) => log.warn("MCP message failed", { error: describeError(error) }) },
+    );
+    stop = () => connection.close();
     process.stdin.on("end", () => void shutdown("stdin closed"));
   }
 

@@ -1,0 +1,159 @@
+/**
+ * MCP 2026-07-28 against the spawned `docindex serve`, over stdio and Streamable HTTP: the
+ * TypeScript SDK v2 client in `auto` negotiation settles on 2026-07-28 (no handshake), every
+ * tool and the document resources answer, `server/discover` names what the server supports,
+ * and over HTTP no session is made: a hand-written request carrying only the `_meta` envelope
+ * is answered on its own, as one JSON body unless it asked for progress.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../helpers/cli.js";
+import {
+  callTool,
+  connectModernHttp,
+  connectModernStdio,
+  startHttpServerProcess,
+  textOf,
+  TOOL_NAMES,
+  type HttpServerProcess,
+  type ModernClient,
+  type ModernStdioSession,
+} from "../../helpers/mcp.js";
+import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
+
+const MODERN = "2026-07-28";
+const TOKEN = "modern-test-token-42";
+let root: string;
+let stdio: ModernStdioSession;
+let http: HttpServerProcess;
+let httpClient: ModernClient;
+
+beforeAll(async () => {
+  root = makeTempDir();
+  writeTree(root, {
+    "docs/guide.md": "# Guide\n\nRun the pangolin installer first.\n\n## Later\n\nThen rest.\n",
+    "src/tool.py": "def armadillo():\n    return 7\n",
+  });
+  expect(runCli(["reindex", root]).code).toBe(0);
+  stdio = await connectModernStdio(["--root", root, "--no-watch"]);
+  http = await startHttpServerProcess(["--root", root, "--no-watch", "--token", TOKEN]);
+  httpClient = await connectModernHttp(http.url, TOKEN);
+}, 120_000);
+
+afterAll(async () => {
+  await httpClient?.close();
+  await stdio?.close();
+  await http?.close();
+  removeDir(root);
+});
+
+// The query words are in the guide only.
+const guideHit = { path: "docs/guide.md" };
+
+function envelope(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": MODERN,
+    "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": {},
+    ...extra,
+  };
+}
+
+/** A request as 2026-07-28 puts it on HTTP: the method and tool name mirrored in headers. */
+async function rawPost(body: {
+  method: string;
+  params: { name?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}): Promise<Response> {
+  return fetch(http.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      authorization: `Bearer ${TOKEN}`,
+      "mcp-protocol-version": MODERN,
+      "mcp-method": body.method,
+      ...(body.params.name !== undefined ? { "mcp-name": body.params.name } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+describe.each([
+  ["stdio", () => stdio.client],
+  ["HTTP", () => httpClient],
+])("2026-07-28 over %s", (_transport, client) => {
+  it("negotiates 2026-07-28 without a handshake", () => {
+    expect(client().getNegotiatedProtocolVersion()).toBe(MODERN);
+  });
+
+  it("answers server/discover with the versions and capabilities it supports", async () => {
+    const discovered = await client().discover();
+    expect(discovered.supportedVersions).toContain(MODERN);
+    expect(discovered.instructions).toMatch(/^docindex indexes/);
+    expect(discovered.capabilities.tools).toBeDefined();
+    expect(discovered.capabilities.resources).toBeDefined();
+  });
+
+  it("lists the same six tools, and every one answers", async () => {
+    const { tools } = await client().listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
+    const search = await callTool(client(), "search", { query: "pangolin installer" });
+    expect(search.isError, textOf(search)).toBeFalsy();
+    expect(search.structuredContent).toMatchObject({ results: [guideHit] });
+    const read = await callTool(client(), "read_document", { path: "docs/guide.md" });
+    expect(textOf(read)).toContain("Run the pangolin installer first.");
+    const inventory = await callTool(client(), "inventory", {});
+    expect(inventory.isError, textOf(inventory)).toBeFalsy();
+    const analyze = await callTool(client(), "analyze", { path: "docs/guide.md" });
+    expect(analyze.isError, textOf(analyze)).toBeFalsy();
+    const reindex = await callTool(client(), "reindex", { wait: true });
+    expect(reindex.structuredContent).toMatchObject({ job: { state: "done" } });
+    const status = await callTool(client(), "index_status", {});
+    expect(status.isError, textOf(status)).toBeFalsy();
+    const refused = await callTool(client(), "read_document", { path: "../../etc/passwd" });
+    expect(refused.isError).toBe(true);
+  });
+
+  it("lists and reads documents as resources", async () => {
+    const { resources } = await client().listResources();
+    const guide = resources.find((r) => r.name === "docs/guide.md");
+    expect(guide).toBeDefined();
+    const read = await client().readResource({ uri: guide!.uri });
+    expect(read.contents[0]).toMatchObject({ uri: guide!.uri, mimeType: "text/markdown" });
+  });
+});
+
+describe("2026-07-28 over HTTP without sessions", () => {
+  it("answers a lone request with one JSON body and no session id", async () => {
+    const res = await rawPost({
+      jsonrpc: "2.0",
+      id: 7,
+      method: "tools/call",
+      params: { name: "search", arguments: { query: "pangolin" }, _meta: envelope() },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(res.headers.get("mcp-session-id")).toBeNull();
+    const body = (await res.json()) as { id: number; result: { structuredContent: unknown } };
+    expect(body.id).toBe(7);
+    expect(body.result.structuredContent).toMatchObject({ results: [guideHit] });
+  });
+
+  it("streams SSE when the request asks for progress", async () => {
+    const res = await rawPost({
+      jsonrpc: "2.0",
+      id: 8,
+      method: "tools/call",
+      params: {
+        name: "reindex",
+        arguments: { wait: true, full: true },
+        _meta: envelope({ progressToken: "p1" }),
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const text = await res.text();
+    expect(text).toContain('"method":"notifications/progress"');
+    expect(text).toContain('"id":8');
+  });
+});
