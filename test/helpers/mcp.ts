@@ -154,12 +154,31 @@ export function connectModernStdio(
 
 /** The SDK v2 client in `auto` negotiation against a Streamable HTTP endpoint. */
 export async function connectModernHttp(url: string, token?: string): Promise<ModernClient> {
-  const transport = new ModernHttpTransport(new URL(url), {
+  return (await connectModernHttpRoundRobin([url], token)).client;
+}
+
+/**
+ * One SDK v2 client whose HTTP requests go to each of `urls` in turn, as a plain round-robin
+ * load balancer would send them; `served[i]` counts the requests `urls[i]` received.
+ */
+export async function connectModernHttpRoundRobin(
+  urls: string[],
+  token?: string,
+): Promise<{ client: ModernClient; served: number[] }> {
+  const served = urls.map(() => 0);
+  let next = 0;
+  const roundRobin = (_input: string | URL, init?: RequestInit) => {
+    const index = next++ % urls.length;
+    served[index]!++;
+    return fetch(urls[index]!, init);
+  };
+  const transport = new ModernHttpTransport(new URL(urls[0]!), {
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : undefined,
+    fetch: roundRobin,
   });
   const client = modernClient();
   await client.connect(transport);
-  return client;
+  return { client, served };
 }
 
 function modernClient(): ModernClient {

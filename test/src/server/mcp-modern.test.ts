@@ -10,6 +10,7 @@ import { runCli } from "../../helpers/cli.js";
 import {
   callTool,
   connectModernHttp,
+  connectModernHttpRoundRobin,
   connectModernStdio,
   startHttpServerProcess,
   textOf,
@@ -25,6 +26,8 @@ const TOKEN = "modern-test-token-42";
 let root: string;
 let stdio: ModernStdioSession;
 let http: HttpServerProcess;
+/** A second process on the same index, as a team would run behind a load balancer. */
+let http2: HttpServerProcess;
 let httpClient: ModernClient;
 
 beforeAll(async () => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
   expect(runCli(["reindex", root]).code).toBe(0);
   stdio = await connectModernStdio(["--root", root, "--no-watch"]);
   http = await startHttpServerProcess(["--root", root, "--no-watch", "--token", TOKEN]);
+  http2 = await startHttpServerProcess(["--root", root, "--no-watch", "--token", TOKEN]);
   httpClient = await connectModernHttp(http.url, TOKEN);
 }, 120_000);
 
@@ -43,6 +47,7 @@ afterAll(async () => {
   await httpClient?.close();
   await stdio?.close();
   await http?.close();
+  await http2?.close();
   removeDir(root);
 });
 
@@ -155,5 +160,30 @@ describe("2026-07-28 over HTTP without sessions", () => {
     const text = await res.text();
     expect(text).toContain('"method":"notifications/progress"');
     expect(text).toContain('"id":8');
+  });
+});
+
+describe("2026-07-28 over HTTP with two processes on one index", () => {
+  it("answers one client's requests alternated between them identically, with no failure", async () => {
+    const query = { query: "pangolin installer" };
+    const reference = await callTool(httpClient, "search", query);
+    const referenceText = await callTool(httpClient, "read_document", { path: "docs/guide.md" });
+    const { client, served } = await connectModernHttpRoundRobin([http.url, http2.url], TOKEN);
+    try {
+      for (let round = 0; round < 10; round++) {
+        const search = await callTool(client, "search", query);
+        expect(search.isError, textOf(search)).toBeFalsy();
+        expect(search.structuredContent).toEqual(reference.structuredContent);
+        const read = await callTool(client, "read_document", { path: "docs/guide.md" });
+        expect(read.structuredContent).toEqual(referenceText.structuredContent);
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
+      }
+      // Every kind of request reached both processes (three per round, so they alternate).
+      expect(served[0]).toBeGreaterThanOrEqual(15);
+      expect(served[1]).toBeGreaterThanOrEqual(15);
+    } finally {
+      await client.close();
+    }
   });
 });
