@@ -35,6 +35,7 @@ import {
 import { LegacySessions } from "./legacy-sessions.js";
 import type { McpLogForwarder } from "./mcp-logging.js";
 import { searchReadersFor } from "./search-readers.js";
+import { WorkspaceInstructions } from "./workspace-instructions.js";
 
 export interface HttpOptions {
   host: string;
@@ -71,8 +72,10 @@ export async function startHttpServer(
   const hostIsLoopback = isLoopback(options.host);
   const onerror = (error: Error) => log.warn("MCP request failed", { error: describeError(error) });
 
+  const instructions = new WorkspaceInstructions(ctx);
+  await instructions.refresh();
   const bus = new InMemoryServerEventBus(onerror);
-  const modern = createMcpHandler(() => createMcpServer(serverCtx), {
+  const modern = createMcpHandler(() => createMcpServer(serverCtx, instructions.current()), {
     legacy: "reject",
     responseMode: "auto",
     maxRequestBodySize: maxBody,
@@ -82,7 +85,7 @@ export async function startHttpServer(
   const serveModern = toNodeHandler(modern, { onerror, maxRequestBodySize: maxBody });
   const legacy = new LegacySessions({
     createServer: () => {
-      const server = createMcpServer(serverCtx);
+      const server = createMcpServer(serverCtx, instructions.current());
       forwarder.attach(server);
       return server;
     },
@@ -173,6 +176,7 @@ export async function startHttpServer(
     close: async () => {
       await legacy.closeAll();
       await modern.close();
+      instructions.close();
       await readers?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -5,6 +5,7 @@ import { createServerContext } from "../../server/context.js";
 import { createMcpServer } from "../../server/create-server.js";
 import { startHttpServer } from "../../server/http.js";
 import { McpLogForwarder } from "../../server/mcp-logging.js";
+import { WorkspaceInstructions } from "../../server/workspace-instructions.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 import { assertFolders } from "../folders.js";
@@ -100,9 +101,11 @@ export async function runServe(argv: string[]): Promise<number> {
     // One instance per connection, in whichever protocol generation the client opens with
     // (plus a probe instance for `server/discover` that is dropped if the client then falls
     // back to initialize).
+    const instructions = new WorkspaceInstructions(ctx);
+    await instructions.refresh();
     const connection = serveStdio(
       () => {
-        const server = createMcpServer(ctx);
+        const server = createMcpServer(ctx, instructions.current());
         forwarder.attach(server);
         return server;
       },
