@@ -49,7 +49,12 @@ export function createMcpServer(
 ): McpServer {
   const server = new McpServer(
     { name: "docindex", version: SERVER_VERSION },
-    { capabilities: { logging: {} }, instructions, cacheHints: CACHE_HINTS },
+    {
+      // Subscriptions: handshake clients subscribe per document, 2026-07-28 clients listen.
+      capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+      instructions,
+      cacheHints: CACHE_HINTS,
+    },
   );
   registerSearchTool(server, ctx);
   registerInventoryTool(server, ctx);

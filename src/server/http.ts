@@ -32,7 +32,10 @@ import {
   sendJson,
   tokenMatches,
 } from "./http-guards.js";
+import { ChangeNotices } from "./change-notices.js";
+import { attachConnectionNotices } from "./connection-notices.js";
 import { LegacySessions } from "./legacy-sessions.js";
+import { listenRequestOf } from "./listen-requests.js";
 import type { McpLogForwarder } from "./mcp-logging.js";
 import { searchReadersFor } from "./search-readers.js";
 import { WorkspaceInstructions } from "./workspace-instructions.js";
@@ -75,6 +78,8 @@ export async function startHttpServer(
   const instructions = new WorkspaceInstructions(ctx);
   await instructions.refresh();
   const bus = new InMemoryServerEventBus(onerror);
+  const notices = new ChangeNotices(ctx);
+  const stopPublishing = notices.onChange((event) => bus.publish(event));
   const modern = createMcpHandler(() => createMcpServer(serverCtx, instructions.current()), {
     legacy: "reject",
     responseMode: "auto",
@@ -87,6 +92,7 @@ export async function startHttpServer(
     createServer: () => {
       const server = createMcpServer(serverCtx, instructions.current());
       forwarder.attach(server);
+      attachConnectionNotices(server, notices, "legacy");
       return server;
     },
     onServerClosed: (server) => forwarder.detach(server),
@@ -112,6 +118,13 @@ export async function startHttpServer(
     const body = await readJsonBody(req, maxBody);
     if (await isLegacyRequest(await toWebRequest(req, body), body, { maxRequestBodySize: maxBody }))
       return legacy.handle(req, res, body);
+    // A listen stream lasts as long as its response: the documents it names are looked at
+    // after each indexing job until then.
+    const listen = listenRequestOf(body);
+    if (listen) {
+      const untrack = listen.uris.map((uri) => notices.track(uri));
+      res.once("close", () => untrack.forEach((stop) => stop()));
+    }
     return serveModern(req, res, body);
   };
 
@@ -176,6 +189,8 @@ export async function startHttpServer(
     close: async () => {
       await legacy.closeAll();
       await modern.close();
+      stopPublishing();
+      notices.close();
       instructions.close();
       await readers?.close();
       httpServer.closeAllConnections();

@@ -1,11 +1,9 @@
-import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { describeError, DocindexError } from "../../errors.js";
+import { DocindexError } from "../../errors.js";
 import { createLogger, parseLogLevel } from "../../log.js";
 import { createServerContext } from "../../server/context.js";
-import { createMcpServer } from "../../server/create-server.js";
 import { startHttpServer } from "../../server/http.js";
+import { serveOverStdio } from "../../server/stdio.js";
 import { McpLogForwarder } from "../../server/mcp-logging.js";
-import { WorkspaceInstructions } from "../../server/workspace-instructions.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 import { assertFolders } from "../folders.js";
@@ -98,19 +96,7 @@ export async function runServe(argv: string[]): Promise<number> {
     );
     stop = () => running.close();
   } else {
-    // One instance per connection, in whichever protocol generation the client opens with
-    // (plus a probe instance for `server/discover` that is dropped if the client then falls
-    // back to initialize).
-    const instructions = new WorkspaceInstructions(ctx);
-    await instructions.refresh();
-    const connection = serveStdio(
-      () => {
-        const server = createMcpServer(ctx, instructions.current());
-        forwarder.attach(server);
-        return server;
-      },
-      { onerror: (error) => log.warn("MCP message failed", { error: describeError(error) }) },
-    );
+    const connection = await serveOverStdio(ctx, forwarder);
     stop = () => connection.close();
     process.stdin.on("end", () => void shutdown("stdin closed"));
   }
