@@ -11,7 +11,8 @@ import { assertFolders } from "../folders.js";
 export const SERVE_HELP = `Usage: docindex serve [--root DIR]... [options]
 
 Runs the MCP server: over stdio (default; stdout carries only JSON-RPC, logs go to stderr),
-or over Streamable HTTP with --http. Tools: search, inventory, analyze, read_document,
+or over Streamable HTTP with --http. Speaks MCP 2026-07-28 (no handshake, no HTTP session)
+and, for older clients, the initialize handshake of 2025-11-25, 2025-06-18 and 2025-03-26. Tools: search, inventory, analyze, read_document,
 reindex, index_status. An existing index answers at once; a catch-up scan for changes made
 while the server was down runs in the background, and a watcher keeps the index fresh.
 
