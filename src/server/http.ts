@@ -11,10 +11,14 @@
  * JSON body unless the handler sends something before its result (progress notifications,
  * when the request asked for them with a progress token), in which case it is an SSE stream.
  * Everything else belongs to the handshake revisions and goes to legacy-sessions.ts.
+ *
+ * Change notices (change-notices.ts) reach 2026-07-28 listeners through the SDK's listen
+ * bus; the documents a listen names are read off its request here, since the SDK does not
+ * say, and tracked while its stream is open.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
+import { toNodeHandler } from "@modelcontextprotocol/node";
 import {
   createMcpHandler,
   InMemoryServerEventBus,
@@ -59,6 +63,16 @@ export interface RunningHttpServer {
   /** Where change notices for `subscriptions/listen` streams are published. */
   bus: ServerEventBus;
   close(): Promise<void>;
+}
+
+/** The request line and headers as a web Request, for classification with a parsed body. */
+function headersOnly(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return new Request(new URL(req.url ?? "/", "http://localhost"), { method: "POST", headers });
 }
 
 export async function startHttpServer(
@@ -116,7 +130,8 @@ export async function startHttpServer(
       return legacy.handle(req, res, undefined);
     }
     const body = await readJsonBody(req, maxBody);
-    if (await isLegacyRequest(await toWebRequest(req, body), body, { maxRequestBodySize: maxBody }))
+    // The SDK's own routing rule: from the parsed body and the headers (no second body read).
+    if (await isLegacyRequest(headersOnly(req), body, { maxRequestBodySize: maxBody }))
       return legacy.handle(req, res, body);
     // A listen stream lasts as long as its response: the documents it names are looked at
     // after each indexing job until then.
