@@ -58,6 +58,8 @@ describe.skipIf(!haveDocs)("MCP over stdio", () => {
     const { tools } = await session.client.listTools();
     const names = tools.map((t) => t.name).sort();
     expect(names).toEqual(TOOL_NAMES);
+    // The handshake's instructions say what the workspace holds, as server/discover does.
+    expect(session.client.getInstructions()).toMatch(/This workspace: \d+ files indexed \(by kind/);
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(80);
       expect(tool.inputSchema.type).toBe("object");
