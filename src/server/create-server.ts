@@ -1,8 +1,10 @@
 /**
- * One MCP server instance with every tool and resource registered. The stdio transport uses
- * one; the HTTP transport makes one per session, all sharing the same ServerContext.
+ * One MCP server instance with every tool and resource registered: the factory both serving
+ * entries call. Over stdio one instance serves the connection; over HTTP a 2026-07-28
+ * request gets a fresh instance for that one exchange and a handshake session keeps one for
+ * its life. All share the same ServerContext, so any instance can answer any request.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { existsSync, readFileSync } from "node:fs";
 import { registerAnalyzeTool } from "../tools/analyze.js";
 import { registerInventoryTool } from "../tools/inventory.js";
@@ -11,6 +13,7 @@ import { registerReindexTools } from "../tools/reindex.js";
 import { registerSearchTool } from "../tools/search.js";
 import type { ServerContext } from "./context.js";
 import { registerDocumentResources } from "./resources.js";
+import { USAGE_INSTRUCTIONS } from "./workspace-instructions.js";
 
 /**
  * The package's version. package.json is two folders up from src/server (where tests load this
@@ -26,16 +29,32 @@ function packageVersion(): string {
 
 export const SERVER_VERSION = packageVersion();
 
-const INSTRUCTIONS =
-  "docindex indexes the documents of this workspace (code, Markdown, text, HTML, PDF, Word). " +
-  "Use `search` to find passages (with file, lines or page), `read_document` to read around a hit, " +
-  "`analyze` for a document's outline, key terms, related files and duplicates, and `inventory` to see " +
-  "what is indexed and why some files are not.";
+/**
+ * How long a client may keep each listing (2026-07-28 cache hints). The tools never change
+ * while a server runs; the document list changes with every file added or removed (clients
+ * that listen are told), and `server/discover` carries the instructions' index figures.
+ * Private: what a workspace holds is not for shared caches.
+ */
+export const CACHE_HINTS = {
+  "tools/list": { ttlMs: 60 * 60_000, cacheScope: "private" },
+  "resources/templates/list": { ttlMs: 60 * 60_000, cacheScope: "private" },
+  "resources/list": { ttlMs: 10_000, cacheScope: "private" },
+  "server/discover": { ttlMs: 60_000, cacheScope: "private" },
+} as const;
 
-export function createMcpServer(ctx: ServerContext): McpServer {
+/** `instructions` defaults to the usage text alone (the entries pass the workspace's figures). */
+export function createMcpServer(
+  ctx: ServerContext,
+  instructions: string = USAGE_INSTRUCTIONS,
+): McpServer {
   const server = new McpServer(
     { name: "docindex", version: SERVER_VERSION },
-    { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
+    {
+      // Subscriptions: handshake clients subscribe per document, 2026-07-28 clients listen.
+      capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+      instructions,
+      cacheHints: CACHE_HINTS,
+    },
   );
   registerSearchTool(server, ctx);
   registerInventoryTool(server, ctx);

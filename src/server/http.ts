@@ -1,22 +1,48 @@
 /**
- * Streamable HTTP transport: `/mcp` with stateful sessions (one McpServer per session, all on
- * the shared context), `/health` for probes. Binds 127.0.0.1 unless told otherwise. Before a
- * request reaches the SDK it must pass, in order: the Host check (DNS-rebinding protection,
- * when bound to loopback), the Origin check (browsers), and the bearer token (when one is
- * configured). Sessions that go quiet are closed after an idle timeout, so clients that
- * vanish without a DELETE leave nothing behind.
+ * Streamable HTTP transport: `/mcp` for MCP, `/health` for probes; binds 127.0.0.1 unless
+ * told otherwise. Before a request reaches the SDK it must pass, in order: the Host check
+ * (DNS-rebinding protection, when bound to loopback), the Origin check (browsers), the bearer
+ * token (when one is configured) and the body limit (http-guards.ts).
+ *
+ * Two protocol generations share the endpoint. A request that carries its protocol version
+ * in `_meta` (2026-07-28) is answered by a fresh server instance made for that one exchange
+ * (the SDK's createMcpHandler): nothing about the client is kept between requests, so any
+ * `docindex serve --http` process sharing the index can answer it. Such a POST gets a single
+ * JSON body unless the handler sends something before its result (progress notifications,
+ * when the request asked for them with a progress token), in which case it is an SSE stream.
+ * Everything else belongs to the handshake revisions and goes to legacy-sessions.ts.
+ *
+ * Change notices (change-notices.ts) reach 2026-07-28 listeners through the SDK's listen
+ * bus; the documents a listen names are read off its request here, since the SDK does not
+ * say, and tracked while its stream is open.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import {
+  createMcpHandler,
+  InMemoryServerEventBus,
+  isLegacyRequest,
+  type ServerEventBus,
+} from "@modelcontextprotocol/server";
 import { describeError } from "../errors.js";
 import type { ServerContext } from "./context.js";
 import { createMcpServer, SERVER_VERSION } from "./create-server.js";
+import {
+  BodyError,
+  isLoopback,
+  readJsonBody,
+  rpcError,
+  sendJson,
+  tokenMatches,
+} from "./http-guards.js";
+import { ChangeNotices } from "./change-notices.js";
+import { attachConnectionNotices } from "./connection-notices.js";
+import { LegacySessions } from "./legacy-sessions.js";
+import { listenRequestOf } from "./listen-requests.js";
 import type { McpLogForwarder } from "./mcp-logging.js";
 import { searchReadersFor } from "./search-readers.js";
+import { WorkspaceInstructions } from "./workspace-instructions.js";
 
 export interface HttpOptions {
   host: string;
@@ -24,7 +50,7 @@ export interface HttpOptions {
   token?: string;
   /** Extra Origin values browsers may send (the server's own origins are always allowed). */
   allowedOrigins?: string[];
-  /** Sessions idle this long are closed. */
+  /** Handshake sessions idle this long are closed. */
   idleTimeoutMs?: number;
   maxBodyBytes?: number;
 }
@@ -32,61 +58,21 @@ export interface HttpOptions {
 export interface RunningHttpServer {
   url: string;
   port: number;
+  /** Open handshake sessions (2026-07-28 clients have none). */
   sessions(): number;
+  /** Where change notices for `subscriptions/listen` streams are published. */
+  bus: ServerEventBus;
   close(): Promise<void>;
 }
 
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  server: McpServer;
-  lastSeen: number;
-}
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function rpcError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(res, status, { jsonrpc: "2.0", error: { code: -32000, message }, id: null }, headers);
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  if (!match) return false;
-  const given = Buffer.from(match[1]!.trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit)
-      throw Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 });
-    chunks.push(chunk as Buffer);
+/** The request line and headers as a web Request, for classification with a parsed body. */
+function headersOnly(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return text === "" ? undefined : JSON.parse(text);
-  } catch {
-    throw Object.assign(new Error("request body is not valid JSON"), { status: 400 });
-  }
+  return new Request(new URL(req.url ?? "/", "http://localhost"), { method: "POST", headers });
 }
 
 export async function startHttpServer(
@@ -94,15 +80,39 @@ export async function startHttpServer(
   forwarder: McpLogForwarder,
   options: HttpOptions,
 ): Promise<RunningHttpServer> {
-  const sessions = new Map<string, Session>();
-  // Many sessions at once: searches go to reader threads, the event loop keeps the transport.
+  // Many clients at once: searches go to reader threads, the event loop keeps the transport.
   const readers = searchReadersFor(ctx.store);
-  const sessionCtx: ServerContext = readers ? { ...ctx, searcher: readers } : ctx;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
+  const serverCtx: ServerContext = readers ? { ...ctx, searcher: readers } : ctx;
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const log = ctx.log.child({ transport: "http" });
   let port = options.port;
-  const hostIsLoopback = LOOPBACK.has(options.host);
+  const hostIsLoopback = isLoopback(options.host);
+  const onerror = (error: Error) => log.warn("MCP request failed", { error: describeError(error) });
+
+  const instructions = new WorkspaceInstructions(ctx);
+  await instructions.refresh();
+  const bus = new InMemoryServerEventBus(onerror);
+  const notices = new ChangeNotices(ctx);
+  const stopPublishing = notices.onChange((event) => bus.publish(event));
+  const modern = createMcpHandler(() => createMcpServer(serverCtx, instructions.current()), {
+    legacy: "reject",
+    responseMode: "auto",
+    maxRequestBodySize: maxBody,
+    bus,
+    onerror,
+  });
+  const serveModern = toNodeHandler(modern, { onerror, maxRequestBodySize: maxBody });
+  const legacy = new LegacySessions({
+    createServer: () => {
+      const server = createMcpServer(serverCtx, instructions.current());
+      forwarder.attach(server);
+      attachConnectionNotices(server, notices, "legacy");
+      return server;
+    },
+    onServerClosed: (server) => forwarder.detach(server),
+    idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
+    log,
+  });
 
   const allowedHosts = () =>
     new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${options.host}:${port}`]);
@@ -114,54 +124,23 @@ export async function startHttpServer(
       ...(options.allowedOrigins ?? []),
     ]);
 
-  const closeSession = async (id: string) => {
-    const session = sessions.get(id);
-    if (!session) return;
-    sessions.delete(id);
-    forwarder.detach(session.server);
-    await session.server.close().catch(() => undefined);
-  };
-
   const handleMcp = async (req: IncomingMessage, res: ServerResponse) => {
-    const sessionId = req.headers["mcp-session-id"];
-    const id = Array.isArray(sessionId) ? sessionId[0] : sessionId;
-    const body = req.method === "POST" ? await readJsonBody(req, maxBody) : undefined;
-    if (id !== undefined) {
-      const session = sessions.get(id);
-      if (!session)
-        return rpcError(
-          res,
-          404,
-          "session not found (it ended or expired): start a new one with initialize",
-        );
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, body);
+    if (req.method !== "POST" || req.headers["mcp-session-id"] !== undefined) {
+      // GET streams and DELETE exist only in handshake sessions.
+      return legacy.handle(req, res, undefined);
     }
-    if (req.method !== "POST" || !isInitializeRequest(body)) {
-      return rpcError(
-        res,
-        400,
-        "no mcp-session-id header: the first request of a session must be initialize",
-      );
+    const body = await readJsonBody(req, maxBody);
+    // The SDK's own routing rule: from the parsed body and the headers (no second body read).
+    if (await isLegacyRequest(headersOnly(req), body, { maxRequestBodySize: maxBody }))
+      return legacy.handle(req, res, body);
+    // A listen stream lasts as long as its response: the documents it names are looked at
+    // after each indexing job until then.
+    const listen = listenRequestOf(body);
+    if (listen) {
+      const untrack = listen.uris.map((uri) => notices.track(uri));
+      res.once("close", () => untrack.forEach((stop) => stop()));
     }
-    const server = createMcpServer(sessionCtx);
-    forwarder.attach(server);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (newId) => {
-        sessions.set(newId, { transport, server, lastSeen: Date.now() });
-        log.info("session started", { sessionId: newId, sessions: sessions.size });
-      },
-      onsessionclosed: (closedId) => {
-        void closeSession(closedId);
-        log.info("session ended", { sessionId: closedId, sessions: sessions.size });
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) void closeSession(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    return serveModern(req, res, body);
   };
 
   const httpServer: Server = createServer((req, res) => {
@@ -184,36 +163,29 @@ export async function startHttpServer(
         status: "ok",
         name: "docindex",
         version: SERVER_VERSION,
-        sessions: sessions.size,
+        sessions: legacy.size,
       });
     }
     if (url.pathname !== "/mcp")
       return sendJson(res, 404, { error: "not found: the MCP endpoint is /mcp" });
     if (options.token !== undefined && !tokenMatches(req.headers.authorization, options.token)) {
       return rpcError(res, 401, "missing or wrong bearer token (Authorization: Bearer <token>)", {
-        "www-authenticate": 'Bearer realm="docindex"',
+        headers: { "www-authenticate": 'Bearer realm="docindex"' },
       });
     }
     handleMcp(req, res).catch((error: unknown) => {
-      const status = (error as { status?: number }).status ?? 500;
-      if (status === 500) log.error("request failed", { error: describeError(error) });
-      rpcError(res, status, describeError(error));
+      if (error instanceof BodyError) {
+        log.info("request refused: body", { error: error.message });
+        return rpcError(res, error.status, error.message, {
+          code: error.code,
+          // The rest of an oversized body is not read: the connection cannot be reused.
+          headers: error.status === 413 ? { connection: "close" } : {},
+        });
+      }
+      log.error("request failed", { error: describeError(error) });
+      rpcError(res, 500, describeError(error));
     });
   });
-
-  const sweeper = setInterval(
-    () => {
-      const now = Date.now();
-      for (const [id, session] of sessions) {
-        if (now - session.lastSeen > idleTimeoutMs) {
-          log.info("session expired", { sessionId: id });
-          void session.transport.close().then(() => closeSession(id));
-        }
-      }
-    },
-    Math.min(60_000, idleTimeoutMs),
-  );
-  sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -227,10 +199,14 @@ export async function startHttpServer(
   return {
     url,
     port,
-    sessions: () => sessions.size,
+    sessions: () => legacy.size,
+    bus,
     close: async () => {
-      clearInterval(sweeper);
-      await Promise.all([...sessions.keys()].map(closeSession));
+      await legacy.closeAll();
+      await modern.close();
+      stopPublishing();
+      notices.close();
+      instructions.close();
       await readers?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

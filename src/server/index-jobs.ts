@@ -68,6 +68,8 @@ export class IndexJobs {
   private readonly queue: string[] = [];
   private readonly listeners = new Map<string, Set<ProgressListener>>();
   private readonly waiters = new Map<string, ((job: IndexJob) => void)[]>();
+  /** Called when any job ends, done or failed (what the index now says may have changed). */
+  private readonly finishListeners = new Set<(job: IndexJob) => void>();
   private running = false;
   private sequence = 0;
   private closed = false;
@@ -148,6 +150,12 @@ export class IndexJobs {
 
   pending(): number {
     return this.queue.length;
+  }
+
+  /** Calls `listener` whenever a job ends; returns the function that stops it. */
+  onFinished(listener: (job: IndexJob) => void): () => void {
+    this.finishListeners.add(listener);
+    return () => this.finishListeners.delete(listener);
   }
 
   subscribe(id: string, listener: ProgressListener): () => void {
@@ -253,6 +261,13 @@ export class IndexJobs {
       for (const resolve of this.waiters.get(job.id) ?? []) resolve(job);
       this.waiters.delete(job.id);
       this.listeners.delete(job.id);
+      for (const listener of this.finishListeners) {
+        try {
+          listener(job);
+        } catch (error) {
+          this.log.warn("job listener failed", { jobId: job.id, error: describeError(error) });
+        }
+      }
     }
   }
 

@@ -3,8 +3,7 @@
  * logging/setLevel (and only at or above the level each asked for). Clients that never ask
  * get none: the log stays on stderr.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SetLevelRequestSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+import type { LoggingLevel, McpServer } from "@modelcontextprotocol/server";
 import type { LogRecord } from "../log.js";
 
 const SEVERITY: Record<LoggingLevel, number> = {
@@ -29,7 +28,7 @@ export class McpLogForwarder {
   private readonly levels = new Map<McpServer, LoggingLevel>();
 
   attach(server: McpServer): void {
-    server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    server.server.setRequestHandler("logging/setLevel", (request) => {
       this.levels.set(server, request.params.level);
       return {};
     });

@@ -4,12 +4,12 @@
  * here, page by page with a cursor, because the SDK's own list handler returns everything at
  * once, which a workspace of 50,000 files cannot afford.
  */
-import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
-  ListResourcesRequestSchema,
-  McpError,
-  ErrorCode,
-} from "@modelcontextprotocol/sdk/types.js";
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceTemplate,
+  type McpServer,
+} from "@modelcontextprotocol/server";
 import { basename } from "node:path";
 import { describeError } from "../errors.js";
 import { pickRoot } from "./confine.js";
@@ -62,19 +62,22 @@ export function registerDocumentResources(server: McpServer, ctx: ServerContext)
           ],
         };
       } catch (error) {
-        throw new McpError(
-          ErrorCode.InvalidParams,
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
           `resource ${uri.toString()}: ${describeError(error)}`,
         );
       }
     },
   );
 
-  server.server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+  server.server.setRequestHandler("resources/list", async (request) => {
     const page = await ctx.store
       .documents({ statuses: ["indexed"] }, { cursor: request.params?.cursor, limit: PAGE })
       .catch((error: unknown) => {
-        throw new McpError(ErrorCode.InvalidParams, `resources/list: ${describeError(error)}`);
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `resources/list: ${describeError(error)}`,
+        );
       });
     return {
       resources: page.items.map((doc) => ({

@@ -3,7 +3,7 @@
  * duplicates; the same for a set of documents given by a glob; or, with no path, an overview
  * of the whole index.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import {
   allDocuments,

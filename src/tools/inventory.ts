@@ -2,7 +2,7 @@
  * The `inventory` tool: what is indexed, what is not and why, and whether the index is
  * fresh (watcher, running jobs); or SYSTEM_INVENTORY.md as text.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
 import type { DocumentFilter, DocumentRecord, StoreStats } from "../../indexers/store.js";

@@ -3,7 +3,7 @@
  * line range, page, or the neighbourhood of a search hit, in pieces of at most `maxChars`
  * with a cursor to continue.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { DocindexError } from "../errors.js";
 import { readablePath } from "../server/readable-path.js";

@@ -3,7 +3,7 @@
  * once with its id; with `wait: true` it answers when the job is done and sends MCP progress
  * notifications meanwhile (progress needs a request in flight, so it goes with waiting).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { DocindexError } from "../errors.js";
 import { confinePath, pickRoot } from "../server/confine.js";
@@ -139,12 +139,12 @@ export function registerReindexTools(server: McpServer, ctx: ServerContext): voi
             `Queued ${jobLine(described)}. Follow it with index_status.`,
           );
         }
-        const token = extra._meta?.progressToken;
+        const token = extra.mcpReq._meta?.progressToken;
         const unsubscribe =
           token !== undefined
             ? ctx.jobs.subscribe(job.id, (current) => {
-                void extra
-                  .sendNotification({
+                void extra.mcpReq
+                  .notify({
                     method: "notifications/progress",
                     params: {
                       progressToken: token,
@@ -158,7 +158,7 @@ export function registerReindexTools(server: McpServer, ctx: ServerContext): voi
             : () => undefined;
         try {
           const abort = new Promise<never>((_, reject) =>
-            extra.signal.addEventListener("abort", () =>
+            extra.mcpReq.signal.addEventListener("abort", () =>
               reject(new DocindexError("USAGE", "cancelled by the client; the job goes on")),
             ),
           );

@@ -1,7 +1,7 @@
 /**
  * The `search` tool: ranked, citable passages from the indexed workspace.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FILE_KINDS, type FileKind } from "../../scanners/types.js";
 import { estimateTokens } from "../../scanners/chunk/index.js";

@@ -3,7 +3,7 @@
  * content plus the same as readable text), turning errors into `isError` results that say
  * what is wrong (never a stack trace), and a log line with a correlation id per call.
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { StoreError } from "../../indexers/store.js";
 import { describeError, isDocindexError } from "../errors.js";
 import { newCorrelationId } from "../log.js";

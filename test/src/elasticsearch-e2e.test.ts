@@ -3,7 +3,9 @@
  * search, `reindex --full` building a new index while searches keep answering from the old one,
  * moving a SQLite index to Elasticsearch without embedding anything twice, and an outage of the
  * cluster (a real network cut, through a TCP proxy) during which the watcher's work waits on
- * disk and is applied when the cluster answers again. DOCINDEX_ES_TESTS=0 skips it.
+ * disk and is applied when the cluster answers again; and two `docindex serve --http` processes
+ * on one index answering the requests of one 2026-07-28 client in turn, as two instances behind
+ * a round-robin load balancer would. DOCINDEX_ES_TESTS=0 skips it.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEsCluster, type EsCluster } from "../elasticsearch/es-node.js";
 import { FakeOpenAIServer } from "../helpers/fake-openai-server.js";
 import { runCliAsync } from "../helpers/cli.js";
-import { callTool, connectStdio, eventually } from "../helpers/mcp.js";
+import {
+  callTool,
+  connectModernHttp,
+  connectModernHttpRoundRobin,
+  connectStdio,
+  eventually,
+  startHttpServerProcess,
+  textOf,
+} from "../helpers/mcp.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
 import { makeTempDir, removeDir, writeTree } from "../helpers/tree.js";
 import { elasticsearchAvailable } from "../helpers/elasticsearch-gate.js";
@@ -190,4 +200,56 @@ describe.skipIf(skip)("docindex on Elasticsearch", () => {
       await proxy.close();
     }
   }, 240_000);
+
+  it("two HTTP processes on one index answer one 2026-07-28 client in turn, identically", async () => {
+    const root = workspace(30, "bittern");
+    const env = esEnv(es.urls[0]!);
+    expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+    const serve = ["--root", root, "--no-watch"];
+    const [a, b] = await Promise.all([
+      startHttpServerProcess(serve, env),
+      startHttpServerProcess(serve, env),
+    ]);
+    const single = await connectModernHttp(a.url);
+    const { client, served } = await connectModernHttpRoundRobin([a.url, b.url]);
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+      const calls: [string, Record<string, unknown>][] = [
+        ["search", { query: "bittern note", limit: 10 }],
+        ["search", { query: "bittern17" }],
+        ["read_document", { path: "docs/d3.md" }],
+        ["inventory", { limit: 5 }],
+        ["analyze", { path: "docs/d5.md" }],
+      ];
+      for (const [tool, args] of calls) {
+        const expected = await callTool(single, tool, args);
+        expect(expected.isError, textOf(expected)).toBeFalsy();
+        // Each call four times in a row: twice on each process.
+        for (let i = 0; i < 4; i++) {
+          const answer = await callTool(client, tool, args);
+          expect(answer.isError, textOf(answer)).toBeFalsy();
+          expect(comparable(tool, answer.structuredContent)).toEqual(
+            comparable(tool, expected.structuredContent),
+          );
+        }
+      }
+      expect(served[0]).toBeGreaterThanOrEqual(10);
+      expect(served[1]).toBeGreaterThanOrEqual(10);
+    } finally {
+      await client.close();
+      await single.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 180_000);
 });
+
+/**
+ * An answer without what belongs to the process that gave it: `inventory` names the
+ * process's own jobs and watcher, which two instances do not share.
+ */
+function comparable(tool: string, structured: unknown): unknown {
+  if (tool !== "inventory") return structured;
+  const { summary, ...rest } = structured as { summary: Record<string, unknown> };
+  const { jobs: _jobs, watcher: _watcher, ...shared } = summary;
+  return { ...rest, summary: shared };
+}

@@ -1,9 +1,8 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { DocindexError } from "../../errors.js";
 import { createLogger, parseLogLevel } from "../../log.js";
 import { createServerContext } from "../../server/context.js";
-import { createMcpServer } from "../../server/create-server.js";
 import { startHttpServer } from "../../server/http.js";
+import { serveOverStdio } from "../../server/stdio.js";
 import { McpLogForwarder } from "../../server/mcp-logging.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
@@ -12,7 +11,8 @@ import { assertFolders } from "../folders.js";
 export const SERVE_HELP = `Usage: docindex serve [--root DIR]... [options]
 
 Runs the MCP server: over stdio (default; stdout carries only JSON-RPC, logs go to stderr),
-or over Streamable HTTP with --http. Tools: search, inventory, analyze, read_document,
+or over Streamable HTTP with --http. Speaks MCP 2026-07-28 (no handshake, no HTTP session)
+and, for older clients, the initialize handshake of 2025-11-25, 2025-06-18 and 2025-03-26. Tools: search, inventory, analyze, read_document,
 reindex, index_status. An existing index answers at once; a catch-up scan for changes made
 while the server was down runs in the background, and a watcher keeps the index fresh.
 
@@ -97,11 +97,8 @@ export async function runServe(argv: string[]): Promise<number> {
     );
     stop = () => running.close();
   } else {
-    const server = createMcpServer(ctx);
-    forwarder.attach(server);
-    const transport = new StdioServerTransport();
-    await server.connect(transport);
-    stop = () => server.close();
+    const connection = await serveOverStdio(ctx, forwarder);
+    stop = () => connection.close();
     process.stdin.on("end", () => void shutdown("stdin closed"));
   }
 

@@ -72,6 +72,17 @@ function rpcMessage(text: string): string {
   return (JSON.parse(text) as { error: { message: string } }).error.message;
 }
 
+function rpcCode(text: string): number {
+  return (JSON.parse(text) as { error: { code: number } }).error.code;
+}
+
+/** The `_meta` envelope that makes a request a 2026-07-28 one. */
+const ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
 async function connect(): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(server.url), {
     requestInit: { headers: auth },
@@ -82,13 +93,44 @@ async function connect(): Promise<{ client: Client; transport: StreamableHTTPCli
 }
 
 describe("requests refused before they reach a session", () => {
-  it("a body over the limit (413) and a body that is not JSON (400)", async () => {
+  it("a body over the limit (413) and a body that is not JSON (400), as JSON-RPC errors", async () => {
     const big = await post(JSON.stringify({ padding: "x".repeat(MAX_BODY) }));
     expect(big.status).toBe(413);
     expect(rpcMessage(big.text)).toBe(`request body larger than ${MAX_BODY} bytes`);
+    expect(rpcCode(big.text)).toBe(-32600);
     const garbled = await post("{ not json");
     expect(garbled.status).toBe(400);
     expect(rpcMessage(garbled.text)).toBe("request body is not valid JSON");
+    expect(rpcCode(garbled.text)).toBe(-32700);
+    const empty = await post("");
+    expect(empty.status).toBe(400);
+    expect(rpcCode(empty.text)).toBe(-32600);
+  });
+
+  it("a 2026-07-28 request over the limit, or not JSON-RPC, gets a protocol error", async () => {
+    const modern = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call" };
+    const oversized = await post(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "search", arguments: { query: "x".repeat(MAX_BODY) }, _meta: ENVELOPE },
+      }),
+      { ...modern, "mcp-name": "search" },
+    );
+    expect(oversized.status).toBe(413);
+    expect(rpcCode(oversized.text)).toBe(-32600);
+    // JSON, with the envelope, but no JSON-RPC request: the SDK refuses it, nothing crashes.
+    const notRpc = await post(JSON.stringify({ params: { _meta: ENVELOPE } }), modern);
+    expect(notRpc.status).toBeGreaterThanOrEqual(400);
+    expect(rpcCode(notRpc.text)).toBeLessThan(-32000);
+    const wrongMethod = await post(
+      JSON.stringify({ jsonrpc: "2.0", id: 2, method: "no/such", params: { _meta: ENVELOPE } }),
+      { "mcp-protocol-version": "2026-07-28", "mcp-method": "no/such" },
+    );
+    expect(rpcCode(wrongMethod.text)).toBe(-32601);
+    // And the server still answers.
+    expect((await fetch(`${base()}/health`)).status).toBe(200);
   });
 
   it("a session id it does not know (404), and a first request that is not initialize (400)", async () => {
