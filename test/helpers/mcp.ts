@@ -9,19 +9,31 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { CLI_PATH } from "./cli.js";
 
+/** docindex's tools, sorted by name: every client must see exactly these. */
+export const TOOL_NAMES = [
+  "analyze",
+  "index_status",
+  "inventory",
+  "read_document",
+  "reindex",
+  "search",
+];
+
 export interface StdioSession {
   client: Client;
   stderr: () => string;
   close(): Promise<void>;
 }
 
+/** `cli` is the built main.js to start (the client tests may name another build). */
 export async function connectStdio(
   args: string[],
   env: Record<string, string> = {},
+  cli = CLI_PATH,
 ): Promise<StdioSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI_PATH, "serve", ...args],
+    args: [cli, "serve", ...args],
     env: { ...(process.env as Record<string, string>), DOCINDEX_LOG_LEVEL: "info", ...env },
     stderr: "pipe",
   });
@@ -44,8 +56,9 @@ export interface HttpServerProcess {
 export async function startHttpServerProcess(
   args: string[],
   env: Record<string, string> = {},
+  cli = CLI_PATH,
 ): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, "serve", "--http", "127.0.0.1:0", ...args], {
+  const child = spawn(process.execPath, [cli, "serve", "--http", "127.0.0.1:0", ...args], {
     env: { ...process.env, DOCINDEX_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

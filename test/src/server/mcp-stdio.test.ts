@@ -13,6 +13,7 @@ import {
   connectStdio,
   eventually,
   textOf,
+  TOOL_NAMES,
   type StdioSession,
 } from "../../helpers/mcp.js";
 import { datasetAvailable } from "../../helpers/datasets.js";
@@ -56,14 +57,7 @@ describe.skipIf(!haveDocs)("MCP over stdio", () => {
   it("lists the tools with descriptions and schemas", async () => {
     const { tools } = await session.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual([
-      "analyze",
-      "index_status",
-      "inventory",
-      "read_document",
-      "reindex",
-      "search",
-    ]);
+    expect(names).toEqual(TOOL_NAMES);
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(80);
       expect(tool.inputSchema.type).toBe("object");
