@@ -20,6 +20,7 @@ import json
 import sys
 import traceback
 import warnings
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote
@@ -68,21 +69,25 @@ class Run:
             self.updated.append(message.params.uri)
             self.notice.set()
 
-    def target(self) -> Any:
+    async def target(self, stack: AsyncExitStack) -> Any:
         config = self.config
         if config["transport"] == "stdio":
             command, *args = config["command"]
             return StdioServerParameters(command=command, args=args, env=config.get("env") or None)
         headers = {"Authorization": f"Bearer {config['token']}"} if config.get("token") else {}
-        return streamable_http_client(config["url"], http_client=httpx2.AsyncClient(headers=headers))
+        # The SDK's own default timeouts (its default client has no headers): a listen stream
+        # stays open for minutes, which httpx's 5 s default read timeout would cut.
+        timeout = httpx2.Timeout(30.0, read=300.0)
+        http_client = await stack.enter_async_context(httpx2.AsyncClient(headers=headers, timeout=timeout))
+        return streamable_http_client(config["url"], http_client=http_client)
 
     async def call(self, client: Client, tool: str, arguments: dict[str, Any]) -> Any:
         return wire(await client.call_tool(tool, arguments))
 
     async def main(self) -> None:
         config = self.config
-        async with Client(
-            self.target(),
+        async with AsyncExitStack() as stack, Client(
+            await self.target(stack),
             mode=config["mode"],
             message_handler=self.on_message,
             client_info=types.Implementation(name="docindex-python-sdk-test", version="1"),
