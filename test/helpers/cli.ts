@@ -12,9 +12,9 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; cli?: string } = {},
 ): CliResult {
-  const result = spawnSync(process.execPath, [CLI_PATH, ...args], {
+  const result = spawnSync(process.execPath, [options.cli ?? CLI_PATH, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: "1", ...options.env },
     encoding: "utf8",

@@ -18,7 +18,7 @@ import { CLI_PATH } from "./cli.js";
 
 export { ModernClient };
 
-/** The tools docindex serves, in name order. */
+/** docindex's tools, sorted by name: every client must see exactly these. */
 export const TOOL_NAMES = [
   "analyze",
   "index_status",
@@ -28,11 +28,11 @@ export const TOOL_NAMES = [
   "search",
 ];
 
-/** The server's process, as either SDK's stdio transport spawns it. */
-function serveCommand(args: string[], env: Record<string, string>) {
+/** The server's process, as either SDK's stdio transport spawns it; `cli` is the built main.js. */
+function serveCommand(args: string[], env: Record<string, string>, cli = CLI_PATH) {
   return {
     command: process.execPath,
-    args: [CLI_PATH, "serve", ...args],
+    args: [cli, "serve", ...args],
     env: { ...(process.env as Record<string, string>), DOCINDEX_LOG_LEVEL: "info", ...env },
     stderr: "pipe" as const,
   };
@@ -59,11 +59,13 @@ async function overStdio<C extends { close(): Promise<void> }>(
   return { client, stderr: () => stderr, close: () => client.close() };
 }
 
+/** `cli` is the built main.js to start (the client tests may name another build). */
 export function connectStdio(
   args: string[],
   env: Record<string, string> = {},
+  cli = CLI_PATH,
 ): Promise<StdioSession> {
-  const transport = new StdioClientTransport(serveCommand(args, env));
+  const transport = new StdioClientTransport(serveCommand(args, env, cli));
   return overStdio(transport, async () => {
     const client = new Client({ name: "docindex-test", version: "1.0.0" });
     await client.connect(transport);
@@ -83,8 +85,9 @@ export interface HttpServerProcess {
 export async function startHttpServerProcess(
   args: string[],
   env: Record<string, string> = {},
+  cli = CLI_PATH,
 ): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, "serve", "--http", "127.0.0.1:0", ...args], {
+  const child = spawn(process.execPath, [cli, "serve", "--http", "127.0.0.1:0", ...args], {
     env: { ...process.env, DOCINDEX_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
