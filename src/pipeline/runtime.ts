@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ParserPool } from "../../scanners/pool/parser-pool.js";
 import type { Store } from "../../indexers/store.js";
-import { openSqliteStore } from "../../indexers/sqlite/index.js";
 import { StoreError } from "../../indexers/store.js";
 import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { DocindexError } from "../errors.js";
+import { openSelfHealingIndex } from "./self-heal.js";
 
 export const INDEX_DB_FILE = "index.db";
 
@@ -25,7 +25,8 @@ function prepareIndexDir(indexDir: string): void {
 }
 
 /**
- * The configured store. Elasticsearch keeps the index on the cluster; the local index folder
+ * The configured store. SQLite's is checked on open and heals itself when damaged
+ * (self-heal.ts): the caller finds the recovery in `healerOf(store)` and rebuilds. Elasticsearch keeps the index on the cluster; the local index folder
  * still holds the embedding cache, so moving from SQLite to Elasticsearch embeds nothing twice.
  */
 export async function openStore(settings: Settings, options: { create: boolean }): Promise<Store> {
@@ -38,7 +39,7 @@ export async function openStore(settings: Settings, options: { create: boolean }
     );
   }
   prepareIndexDir(settings.indexDir);
-  return openSqliteStore(dbPath);
+  return openSelfHealingIndex(dbPath);
 }
 
 export function createParserPool(settings: Settings): ParserPool {

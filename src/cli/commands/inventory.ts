@@ -7,6 +7,8 @@ import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 import { assertFolders } from "../folders.js";
+import { withHealedIndex } from "../heal-index.js";
+import { recoveryLines, recoveryReports } from "../../inventory/recoveries.js";
 
 export const INVENTORY_HELP = `Usage: docindex inventory [DIR] [options]
 
@@ -48,12 +50,9 @@ export async function runInventory(argv: string[]): Promise<number> {
   try {
     for (const rootArg of settings.roots) {
       const root = resolveRoot(rootArg);
-      const written = await writeInventory(
-        root,
-        settings,
-        store,
-        out !== undefined ? resolve(out) : root,
-      );
+      const write = () =>
+        writeInventory(root, settings, store, out !== undefined ? resolve(out) : root);
+      const written = store ? await withHealedIndex(settings, store, write) : await write();
       if (parsed.values.json === true) {
         process.stdout.write(JSON.stringify(written.registry, null, 2) + "\n");
       } else {
@@ -66,6 +65,9 @@ export async function runInventory(argv: string[]): Promise<number> {
           .join(", ");
         process.stdout.write(
           `${written.registry.files.length} files (${summary || "none"})\n` +
+            recoveryLines(recoveryReports(settings.indexDir))
+              .map((line) => `${line}\n`)
+              .join("") +
             `wrote ${written.registryPath}\nwrote ${written.markdownPath}\n`,
         );
       }

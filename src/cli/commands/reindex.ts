@@ -4,6 +4,7 @@ import { createParserPool, openStore } from "../../pipeline/runtime.js";
 import { VectorIndexer } from "../../pipeline/vectors.js";
 import { parseCommandArgs } from "../args.js";
 import { assertFolders } from "../folders.js";
+import { withHealedIndex } from "../heal-index.js";
 import { createProgressBar } from "../progress.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 
@@ -73,15 +74,21 @@ export async function runReindex(argv: string[]): Promise<number> {
   const vectors = VectorIndexer.create(settings, store, log);
   const bar = json ? undefined : createProgressBar();
   try {
-    const summary = await reindex({
+    const summary = await withHealedIndex(
       settings,
       store,
-      parser: pool,
-      log,
-      vectors,
-      full: parsed.values.full === true,
-      onProgress: (p) => bar?.update(p),
-    });
+      () =>
+        reindex({
+          settings,
+          store,
+          parser: pool,
+          log,
+          vectors,
+          full: parsed.values.full === true,
+          onProgress: (p) => bar?.update(p),
+        }),
+      { workRebuilds: true },
+    );
     bar?.clear();
     process.stdout.write((json ? JSON.stringify(summary, null, 2) : formatSummary(summary)) + "\n");
     return 0;
