@@ -1,6 +1,5 @@
-import { DocindexError } from "../../errors.js";
 import { parseCommandArgs } from "../args.js";
-import { assertFolders } from "../folders.js";
+import { assertOneFolderAtMost } from "../folders.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 import {
   checkCache,
@@ -39,13 +38,7 @@ export async function runDoctor(argv: string[]): Promise<number> {
     process.stdout.write(DOCTOR_HELP + "\n");
     return 0;
   }
-  if (parsed.positionals.length > 1) {
-    throw new DocindexError(
-      "USAGE",
-      "docindex doctor: takes one DIR at most (see `docindex doctor --help`)",
-    );
-  }
-  assertFolders("doctor", parsed.positionals);
+  assertOneFolderAtMost("doctor", parsed.positionals);
   const { settings } = settingsFromFlags("doctor", parsed, parsed.positionals);
   const findings: Finding[] = [checkNode(), ...checkSqlite(), checkIndexDir(settings)];
   if (settings.store === "elasticsearch") findings.push(await checkElasticsearch(settings));

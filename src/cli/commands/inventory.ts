@@ -6,7 +6,7 @@ import { INDEX_DB_FILE, openStore } from "../../pipeline/runtime.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
-import { assertFolders } from "../folders.js";
+import { assertOneFolderAtMost } from "../folders.js";
 import { withHealedIndex } from "../heal-index.js";
 import { recoveryLines, recoveryReports } from "../../inventory/recoveries.js";
 
@@ -33,13 +33,7 @@ export async function runInventory(argv: string[]): Promise<number> {
     process.stdout.write(INVENTORY_HELP + "\n");
     return 0;
   }
-  if (parsed.positionals.length > 1) {
-    throw new DocindexError(
-      "USAGE",
-      "docindex inventory: takes one DIR at most (see `docindex inventory --help`)",
-    );
-  }
-  assertFolders("inventory", parsed.positionals);
+  assertOneFolderAtMost("inventory", parsed.positionals);
   const { settings } = settingsFromFlags("inventory", parsed, parsed.positionals);
   const out = stringFlag(parsed.values, "out");
   if (out !== undefined && settings.roots.length > 1) {
