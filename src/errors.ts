@@ -10,6 +10,7 @@ export type ErrorCode =
   | "OUTSIDE_ROOT" // a path that escapes the configured roots
   | "UNAVAILABLE" // a feature that is not configured (e.g. semantic search without an embedder)
   | "DISK_FULL" // the disk holding the index has no space left
+  | "DAMAGED" // an index that cannot be trusted (Elasticsearch); the message names the remedy
   | "INTERNAL";
 
 export class DocindexError extends Error {

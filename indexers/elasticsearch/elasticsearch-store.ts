@@ -585,7 +585,7 @@ export async function openElasticsearchStore(
       replicas: Math.max(0, replicas),
       refreshInterval: options.refreshInterval ?? "1s",
     };
-    await ensureLive(conn, layout, shape);
+    await ensureLive(conn, layout, shape, { repair: options.repair === true });
     const store = new ElasticsearchStore(conn, layout, shape, options);
     if (options.vectorModel !== undefined) await store.setVectorModel(options.vectorModel);
     return store;

@@ -29,8 +29,16 @@ function prepareIndexDir(indexDir: string): void {
  * (self-heal.ts): the caller finds the recovery in `healerOf(store)` and rebuilds. Elasticsearch keeps the index on the cluster; the local index folder
  * still holds the embedding cache, so moving from SQLite to Elasticsearch embeds nothing twice.
  */
-export async function openStore(settings: Settings, options: { create: boolean }): Promise<Store> {
-  if (settings.store === "elasticsearch") return openElasticsearch(settings);
+export async function openStore(
+  settings: Settings,
+  options: {
+    create: boolean;
+    /** A full rebuild follows: a damaged Elasticsearch index is replaced, not refused. */
+    repair?: boolean;
+  },
+): Promise<Store> {
+  if (settings.store === "elasticsearch")
+    return openElasticsearch(settings, options.repair === true);
   const dbPath = join(settings.indexDir, INDEX_DB_FILE);
   if (!options.create && !existsSync(dbPath)) {
     throw new DocindexError(
@@ -55,7 +63,7 @@ export function createParserPool(settings: Settings): ParserPool {
   });
 }
 
-async function openElasticsearch(settings: Settings): Promise<Store> {
+async function openElasticsearch(settings: Settings, repair: boolean): Promise<Store> {
   if (!settings.esUrl || settings.esUrl.length === 0) {
     throw new DocindexError(
       "CONFIG",
@@ -68,6 +76,7 @@ async function openElasticsearch(settings: Settings): Promise<Store> {
     const { openElasticsearchStore } = await import("../../indexers/elasticsearch/index.js");
     return await openElasticsearchStore({
       node: settings.esUrl,
+      repair,
       apiKey: process.env.ELASTICSEARCH_API_KEY || undefined,
       username: settings.esUsername,
       password: process.env.ELASTICSEARCH_PASSWORD || undefined,
@@ -78,7 +87,9 @@ async function openElasticsearch(settings: Settings): Promise<Store> {
     });
   } catch (error) {
     if (error instanceof StoreError)
-      throw new DocindexError("UNAVAILABLE", error.message, { cause: error });
+      throw new DocindexError(error.code === "DAMAGED" ? "DAMAGED" : "UNAVAILABLE", error.message, {
+        cause: error,
+      });
     throw error;
   }
 }

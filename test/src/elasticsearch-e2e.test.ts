@@ -190,4 +190,69 @@ describe.skipIf(skip)("docindex on Elasticsearch", () => {
       await proxy.close();
     }
   }, 240_000);
+
+  describe("a damaged index", () => {
+    async function rest(method: string, path: string, body?: unknown): Promise<unknown> {
+      const response = await fetch(`${es.urls[0]}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
+      return response.json();
+    }
+
+    /** One clear line naming the index and the remedy, exit 1; then `reindex --full` repairs it. */
+    async function expectRefusedThenRepaired(
+      root: string,
+      env: Record<string, string>,
+      why: RegExp,
+    ): Promise<void> {
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      for (const args of [
+        ["search", "kestrel3", "--root", root],
+        ["reindex", root],
+      ]) {
+        const refused = await runCliAsync(args, { env });
+        expect(refused.code, refused.stderr).toBe(1);
+        const lines = refused.stderr.trim().split("\n");
+        expect(lines, refused.stderr).toHaveLength(1);
+        expect(lines[0]).toContain(`The Elasticsearch index '${prefix}' is damaged`);
+        expect(lines[0]).toMatch(why);
+        expect(lines[0]).toContain("docindex reindex --full");
+      }
+      const repaired = await runCliAsync(["reindex", root, "--full", "--json"], { env });
+      expect(repaired.code, repaired.stderr).toBe(0);
+      expect(JSON.parse(repaired.stdout)).toMatchObject({ indexed: 12 });
+      expect(await searchPaths(root, "kestrel3", env)).toEqual(["docs/d3.md"]);
+    }
+
+    it("a missing alias is an error naming the index and `reindex --full`, which repairs it", async () => {
+      const root = workspace(12, "kestrel");
+      const env = esEnv(es.urls[0]!);
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+      await rest("DELETE", `/${prefix}-000001/_alias/${prefix}`);
+      await expectRefusedThenRepaired(root, env, new RegExp(`alias '${prefix}' is missing`));
+    }, 120_000);
+
+    it("a mapping that does not match is an error naming the index and `reindex --full`", async () => {
+      const root = workspace(12, "kestrel");
+      const env = esEnv(es.urls[0]!);
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      // An index created by hand under docindex's name: its _meta says docindex, its fields do not.
+      await rest("PUT", `/${prefix}-000001`, {
+        aliases: { [prefix]: { is_write_index: true } },
+        mappings: {
+          _meta: { docindex: { schema: 1 } },
+          properties: { path: { type: "text" }, body: { type: "text" } },
+        },
+      });
+      await expectRefusedThenRepaired(
+        root,
+        env,
+        /mapping of .*-000001 does not match docindex's \(/,
+      );
+    }, 120_000);
+  });
 });

@@ -69,7 +69,8 @@ export async function runReindex(argv: string[]): Promise<number> {
   const { settings } = settingsFromFlags("reindex", parsed, parsed.positionals);
   const json = parsed.values.json === true;
   const log = createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") });
-  const store = await openStore(settings, { create: true });
+  const full = parsed.values.full === true;
+  const store = await openStore(settings, { create: true, repair: full });
   const pool = createParserPool(settings);
   const vectors = VectorIndexer.create(settings, store, log);
   const bar = json ? undefined : createProgressBar();
@@ -84,7 +85,7 @@ export async function runReindex(argv: string[]): Promise<number> {
           parser: pool,
           log,
           vectors,
-          full: parsed.values.full === true,
+          full,
           onProgress: (p) => bar?.update(p),
         }),
       { workRebuilds: true },

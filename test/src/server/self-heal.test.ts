@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../../helpers/fake-openai-server.js";
 import { runCliAsync } from "../../helpers/cli.js";
 import { DAMAGES, damage } from "../../helpers/damage.js";
-import { callTool, connectStdio, eventually, type StdioSession } from "../../helpers/mcp.js";
+import {
+  callTool,
+  connectHttp,
+  connectStdio,
+  eventually,
+  startHttpServerProcess,
+  type StdioSession,
+} from "../../helpers/mcp.js";
 import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
 
 const DOCS = 30;
@@ -133,4 +140,24 @@ describe("a damaged index under a running server", () => {
       }
     }, 90_000);
   }
+
+  it("over HTTP, where searches run in reader threads: they move to the rebuilt index", async () => {
+    restore();
+    const server = await startHttpServerProcess(["--root", root, "--no-watch"], env);
+    const client = await connectHttp(server.url);
+    const session: StdioSession = { client, stderr: server.stderr, close: () => client.close() };
+    try {
+      // The readers have the file open before it is damaged.
+      const before = await callTool(client, "search", { query: "topic7", mode: "lexical" });
+      expect((before.structuredContent as { results: unknown[] }).results.length).toBeGreaterThan(
+        0,
+      );
+      damage(join(indexDir, "index.db"), "truncated");
+      await callTool(client, "reindex", { full: true, wait: true });
+      await expectHealed(session, fake.embeddingCalls);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  }, 90_000);
 });
