@@ -138,7 +138,7 @@ export function checkIndexFile(settings: Settings): Finding[] {
   }
   for (const graph of annFiles(file)) {
     try {
-      checkAnnFile(graph.path);
+      checkAnnFile(graph);
     } catch (error) {
       findings.push(
         warn(
