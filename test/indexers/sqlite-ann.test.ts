@@ -286,7 +286,9 @@ describe("SQLite approximate vector index", () => {
       expect(
         recall(await semantic(reopened, query), exactTop(c, query, 10)),
       ).toBeGreaterThanOrEqual(0.9);
-      expect(reopened.lastSearchPlan(), JSON.stringify(annFiles(c.file))).toMatchObject({ kind: "approximate" });
+      expect(reopened.lastSearchPlan(), JSON.stringify(annFiles(c.file))).toMatchObject({
+        kind: "approximate",
+      });
       await reopened.close();
       await store.close();
     }, 180_000);
