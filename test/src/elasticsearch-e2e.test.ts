@@ -221,10 +221,22 @@ describe.skipIf(skip)("docindex on Elasticsearch", () => {
         expect(lines[0]).toMatch(why);
         expect(lines[0]).toContain("docindex reindex --full");
       }
+      // doctor names the same problem and the same remedy, and exits 1.
+      const doctor = await runCliAsync(["doctor", root, "--json"], { env });
+      expect(doctor.code, doctor.stderr).toBe(1);
+      const store = (
+        JSON.parse(doctor.stdout) as {
+          findings: { check: string; status: string; detail: string; fix?: string }[];
+        }
+      ).findings.find((f) => f.check === "store");
+      expect(store).toMatchObject({ status: "fail", fix: "run `docindex reindex --full`" });
+      expect(store?.detail).toMatch(why);
       const repaired = await runCliAsync(["reindex", root, "--full", "--json"], { env });
       expect(repaired.code, repaired.stderr).toBe(0);
       expect(JSON.parse(repaired.stdout)).toMatchObject({ indexed: 12 });
       expect(await searchPaths(root, "kestrel3", env)).toEqual(["docs/d3.md"]);
+      const healthy = await runCliAsync(["doctor", root, "--json"], { env });
+      expect(healthy.code, healthy.stdout).toBe(0);
     }
 
     it("a missing alias is an error naming the index and `reindex --full`, which repairs it", async () => {
