@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEsCluster, type EsCluster } from "../elasticsearch/es-node.js";
 import { FakeOpenAIServer } from "../helpers/fake-openai-server.js";
 import { runCliAsync } from "../helpers/cli.js";
-import { callTool, connectStdio, eventually } from "../helpers/mcp.js";
+import { callTool, connectStdio, eventually, textOf } from "../helpers/mcp.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
 import { makeTempDir, removeDir, writeTree } from "../helpers/tree.js";
 import { elasticsearchAvailable } from "../helpers/elasticsearch-gate.js";
@@ -246,6 +246,26 @@ describe.skipIf(skip)("docindex on Elasticsearch", () => {
       expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
       await rest("DELETE", `/${prefix}-000001/_alias/${prefix}`);
       await expectRefusedThenRepaired(root, env, new RegExp(`alias '${prefix}' is missing`));
+    }, 120_000);
+
+    it("an alias removed under a running server: tools say the index is damaged and what to do", async () => {
+      const root = workspace(12, "kestrel");
+      const env = esEnv(es.urls[0]!);
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+      const session = await connectStdio(["--root", root, "--no-watch"], env);
+      try {
+        const before = await callTool(session.client, "search", { query: "kestrel3" });
+        expect(before.isError, textOf(before)).toBeFalsy();
+        await rest("DELETE", `/${prefix}-000001/_alias/${prefix}`);
+        // (A search may still answer from its point in time, which holds the old index.)
+        const after = await callTool(session.client, "inventory", { limit: 0 });
+        expect(after.isError, textOf(after)).toBe(true);
+        expect(textOf(after)).toContain(`The Elasticsearch index '${prefix}' is damaged`);
+        expect(textOf(after)).toContain("docindex reindex --full");
+      } finally {
+        await session.close();
+      }
     }, 120_000);
 
     it("a mapping that does not match is an error naming the index and `reindex --full`", async () => {
