@@ -238,7 +238,9 @@ export type StoreErrorCode =
   /** The store's server cannot be reached (Elasticsearch). */
   | "UNAVAILABLE"
   /** The store's server refused the credentials (Elasticsearch). */
-  | "AUTH";
+  | "AUTH"
+  /** The index is damaged (Elasticsearch: its alias is gone, or its mapping is not docindex's). */
+  | "DAMAGED";
 
 /** A store's own failure, with a code callers can branch on and a message a person can act on. */
 export class StoreError extends Error {

@@ -9,6 +9,8 @@ export type ErrorCode =
   | "NOT_FOUND" // a folder, file or index that does not exist
   | "OUTSIDE_ROOT" // a path that escapes the configured roots
   | "UNAVAILABLE" // a feature that is not configured (e.g. semantic search without an embedder)
+  | "DISK_FULL" // the disk holding the index has no space left
+  | "DAMAGED" // an index that cannot be trusted (Elasticsearch); the message names the remedy
   | "INTERNAL";
 
 export class DocindexError extends Error {

@@ -108,8 +108,20 @@ function failedUrl(error: unknown): string | undefined {
   return copy.toString().replace(/\/$/, "");
 }
 
+/** The index Elasticsearch says does not exist (404 index_not_found_exception), if that is the error. */
+function missingIndex(error: unknown): string | undefined {
+  if (!isStatus(error, 404)) return undefined;
+  const body = (error.meta as { body?: { error?: { type?: string; index?: string } } }).body;
+  return body?.error?.type === "index_not_found_exception" ? body.error.index : undefined;
+}
+
 export class EsConnection {
   private readonly policy: Resilience;
+  /**
+   * What a missing index means to the store, when it means more than "not found": the store
+   * opened on its live alias, so that alias vanishing is damage (damage.ts), said as such.
+   */
+  explainMissingIndex: ((index: string) => StoreError | undefined) | undefined;
 
   constructor(
     readonly client: Client,
@@ -151,6 +163,9 @@ export class EsConnection {
       }
       if (error instanceof GaveUp) throw this.unavailable(what, error.cause, error.attempts);
       if (error instanceof StoreError) throw error;
+      const missing = missingIndex(error);
+      const explained = missing !== undefined ? this.explainMissingIndex?.(missing) : undefined;
+      if (explained !== undefined) throw explained;
       throw this.describe(what, error);
     }
   }

@@ -27,6 +27,7 @@ import {
 } from "../store.js";
 import type { BulkLimits } from "./bulk.js";
 import { EsConnection } from "./connection.js";
+import { damagedIndexError } from "./damage.js";
 import {
   createRebuild,
   dropIndex,
@@ -585,7 +586,15 @@ export async function openElasticsearchStore(
       replicas: Math.max(0, replicas),
       refreshInterval: options.refreshInterval ?? "1s",
     };
-    await ensureLive(conn, layout, shape);
+    await ensureLive(conn, layout, shape, { repair: options.repair === true });
+    // From now on the live alias exists: a request that finds it gone meets a damaged index.
+    conn.explainMissingIndex = (index) =>
+      index === layout.live
+        ? damagedIndexError(
+            layout,
+            `its alias '${layout.live}' is gone (removed while docindex was running)`,
+          )
+        : undefined;
     const store = new ElasticsearchStore(conn, layout, shape, options);
     if (options.vectorModel !== undefined) await store.setVectorModel(options.vectorModel);
     return store;

@@ -8,6 +8,7 @@
 import { StoreError } from "../store.js";
 import { isStatus, type EsConnection } from "./connection.js";
 import { indexBody, readMeta, SCHEMA_VERSION, type IndexMeta, type IndexShape } from "./mapping.js";
+import { damagedIndexError, findDamage } from "./damage.js";
 
 export interface Layout {
   live: string;
@@ -82,29 +83,41 @@ async function createIndex(
 
 /**
  * Makes sure the live alias exists, creating the first index when the prefix is new. Two
- * processes starting at once both try `<prefix>-000001`; one creates it, the other finds it.
+ * processes starting at once both try `<prefix>-000001`; one creates it (with its alias, in the
+ * same call), the other finds it. A damaged index (damage.ts) is an error, unless `repair`: then
+ * the live alias moves to a new, empty index, for the full rebuild that follows to fill.
  */
 export async function ensureLive(
   conn: EsConnection,
   layout: Layout,
   shape: IndexShape,
+  options: { repair?: boolean } = {},
 ): Promise<IndexMeta> {
-  if ((await resolveAlias(conn, layout.live)) === undefined) {
-    const first = physicalName(layout, 1);
-    const created = await createIndex(
+  // The indices first: a process creating the first index makes it and its alias in one call,
+  // so an index listed here without an alias resolved after it has really lost its alias.
+  const physical = (await existingNumbers(conn, layout)).sort((a, b) => a - b);
+  const live = await resolveAlias(conn, layout.live);
+  const damage = await findDamage(
+    conn,
+    layout,
+    physical.map((n) => physicalName(layout, n)),
+    live,
+  );
+  if (damage !== undefined && !options.repair) throw damagedIndexError(layout, damage);
+  const meta = { schema: SCHEMA_VERSION };
+  if (live !== undefined && damage !== undefined) {
+    // A mapping that is not docindex's: a new index takes the alias; the old one stays, unread.
+    await swapLive(conn, layout, live, await createRebuild(conn, layout, shape, meta, {}));
+  } else if (live === undefined) {
+    // A new prefix gets -000001; a lost alias (repair) the next number, the old ones untouched.
+    await createIndex(
       conn,
-      first,
+      physicalName(layout, Math.max(0, ...physical) + 1),
       layout.live,
       shape,
-      { schema: SCHEMA_VERSION },
+      meta,
       {},
     );
-    if (!created && (await resolveAlias(conn, layout.live)) === undefined) {
-      // The first index exists without its alias (someone removed it by hand): adopt it.
-      await conn.call("add alias", (c) =>
-        c.indices.putAlias({ index: first, name: layout.live, is_write_index: true }),
-      );
-    }
   }
   return checkSchema(conn, layout.live);
 }

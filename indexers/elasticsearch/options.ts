@@ -13,6 +13,11 @@ import type { ColumnWeights } from "./queries.js";
 export interface ElasticsearchStoreOptions {
   /** One URL or several (every node, or a load balancer); the client fails over between them. */
   node: string | string[];
+  /**
+   * Open a damaged index (damage.ts) by moving its alias to a new, empty index, for a full
+   * rebuild to fill; without it a damaged index is an error (StoreError DAMAGED).
+   */
+  repair?: boolean;
   apiKey?: string;
   username?: string;
   password?: string;

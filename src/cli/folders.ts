@@ -15,3 +15,14 @@ export function assertFolders(command: string, dirs: string[]): void {
       throw new DocindexError("USAGE", `docindex ${command}: not a folder: ${dir}`);
   }
 }
+
+/** The check of a command that takes one DIR at most (inventory, doctor), then assertFolders. */
+export function assertOneFolderAtMost(command: string, dirs: string[]): void {
+  if (dirs.length > 1) {
+    throw new DocindexError(
+      "USAGE",
+      `docindex ${command}: takes one DIR at most (see \`docindex ${command} --help\`)`,
+    );
+  }
+  assertFolders(command, dirs);
+}

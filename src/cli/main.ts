@@ -16,6 +16,7 @@ Commands:
   inventory [DIR]     write file_registry.json and SYSTEM_INVENTORY.md
   explain PATH...     say which rule admits or excludes a path (like git check-ignore -v)
   serve               run the MCP server (stdio, or Streamable HTTP with --http)
+  doctor [DIR]        check the index, cache, embedder, store and ignore rules; say what to do
 
 Run \`docindex <command> --help\` for a command's options.
 Options: -h, --help    show this help;  -v, --version    print the version`;
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   inventory: async (argv) => (await import("./commands/inventory.js")).runInventory(argv),
   explain: async (argv) => (await import("./commands/explain.js")).runExplain(argv),
   serve: async (argv) => (await import("./commands/serve.js")).runServe(argv),
+  doctor: async (argv) => (await import("./commands/doctor.js")).runDoctor(argv),
 };
 
 function version(): string {

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ParserPool } from "../../scanners/pool/parser-pool.js";
 import type { Store } from "../../indexers/store.js";
-import { openSqliteStore } from "../../indexers/sqlite/index.js";
 import { StoreError } from "../../indexers/store.js";
 import { effectiveWorkers, type Settings } from "../config/schema.js";
 import { DocindexError } from "../errors.js";
+import { openSelfHealingIndex } from "./self-heal.js";
 
 export const INDEX_DB_FILE = "index.db";
 
@@ -25,11 +25,20 @@ function prepareIndexDir(indexDir: string): void {
 }
 
 /**
- * The configured store. Elasticsearch keeps the index on the cluster; the local index folder
+ * The configured store. SQLite's is checked on open and heals itself when damaged
+ * (self-heal.ts): the caller finds the recovery in `healerOf(store)` and rebuilds. Elasticsearch keeps the index on the cluster; the local index folder
  * still holds the embedding cache, so moving from SQLite to Elasticsearch embeds nothing twice.
  */
-export async function openStore(settings: Settings, options: { create: boolean }): Promise<Store> {
-  if (settings.store === "elasticsearch") return openElasticsearch(settings);
+export async function openStore(
+  settings: Settings,
+  options: {
+    create: boolean;
+    /** A full rebuild follows: a damaged Elasticsearch index is replaced, not refused. */
+    repair?: boolean;
+  },
+): Promise<Store> {
+  if (settings.store === "elasticsearch")
+    return openElasticsearch(settings, options.repair === true);
   const dbPath = join(settings.indexDir, INDEX_DB_FILE);
   if (!options.create && !existsSync(dbPath)) {
     throw new DocindexError(
@@ -38,7 +47,7 @@ export async function openStore(settings: Settings, options: { create: boolean }
     );
   }
   prepareIndexDir(settings.indexDir);
-  return openSqliteStore(dbPath);
+  return openSelfHealingIndex(dbPath);
 }
 
 export function createParserPool(settings: Settings): ParserPool {
@@ -54,7 +63,7 @@ export function createParserPool(settings: Settings): ParserPool {
   });
 }
 
-async function openElasticsearch(settings: Settings): Promise<Store> {
+async function openElasticsearch(settings: Settings, repair: boolean): Promise<Store> {
   if (!settings.esUrl || settings.esUrl.length === 0) {
     throw new DocindexError(
       "CONFIG",
@@ -67,6 +76,7 @@ async function openElasticsearch(settings: Settings): Promise<Store> {
     const { openElasticsearchStore } = await import("../../indexers/elasticsearch/index.js");
     return await openElasticsearchStore({
       node: settings.esUrl,
+      repair,
       apiKey: process.env.ELASTICSEARCH_API_KEY || undefined,
       username: settings.esUsername,
       password: process.env.ELASTICSEARCH_PASSWORD || undefined,
@@ -77,7 +87,9 @@ async function openElasticsearch(settings: Settings): Promise<Store> {
     });
   } catch (error) {
     if (error instanceof StoreError)
-      throw new DocindexError("UNAVAILABLE", error.message, { cause: error });
+      throw new DocindexError(error.code === "DAMAGED" ? "DAMAGED" : "UNAVAILABLE", error.message, {
+        cause: error,
+      });
     throw error;
   }
 }

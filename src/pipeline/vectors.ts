@@ -15,7 +15,9 @@ import {
   embedPendingChunks,
   type EmbedBacklogResult,
 } from "../embed/embed-backlog.js";
-import { openEmbeddingCache, type EmbeddingCache } from "../embed/embedding-cache.js";
+import type { EmbeddingCache } from "../embed/embedding-cache.js";
+import { describeRecovery, type Recovery } from "./self-heal.js";
+import { openSelfHealingCache } from "./self-healing-cache.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 
@@ -68,11 +70,13 @@ export class VectorIndexer {
   private started = false;
   private readonly pace = new BacklogPace();
   private embedding = false;
+  /** Damaged caches replaced and not reported yet: the report needs the backlog's size. */
+  private readonly cacheRecoveries: Recovery[] = [];
+  private cache: EmbeddingCache | undefined;
 
   private constructor(
     private readonly store: Store,
     private readonly embedder: Embedder | undefined,
-    private readonly cache: EmbeddingCache | undefined,
     private readonly log: Logger,
   ) {
     this.current = embedder ? { state: "starting" } : { state: "off" };
@@ -80,10 +84,31 @@ export class VectorIndexer {
 
   static create(settings: Settings, store: Store, log: Logger): VectorIndexer {
     const embedder = createEmbedder(embedderConfigFrom(settings), { log });
-    const cache = embedder
-      ? openEmbeddingCache(join(settings.indexDir, EMBEDDING_CACHE_FILE))
-      : undefined;
-    return new VectorIndexer(store, embedder, cache, log.child({ component: "embeddings" }));
+    const vectors = new VectorIndexer(store, embedder, log.child({ component: "embeddings" }));
+    if (embedder) {
+      vectors.cache = openSelfHealingCache(
+        join(settings.indexDir, EMBEDDING_CACHE_FILE),
+        (recovery) => vectors.cacheRecoveries.push(recovery),
+      );
+    }
+    return vectors;
+  }
+
+  /**
+   * One warning per replaced cache, with its cost: the chunks without a vector in the index are
+   * embedded again (the index's own vectors are kept).
+   */
+  private async reportCacheRecoveries(): Promise<void> {
+    if (this.cacheRecoveries.length === 0) return;
+    const recoveries = this.cacheRecoveries.splice(0);
+    const pending = await this.store.countChunksWithoutVectors().catch(() => undefined);
+    for (const recovery of recoveries) {
+      this.log.warn(
+        `${describeRecovery(recovery)}; it starts empty: ${pending ?? "every"} chunks without a vector ` +
+          `in the index will be embedded again by ${this.embedder?.id ?? "the embedder"}`,
+        { file: recovery.file, movedTo: recovery.movedTo, chunksToEmbed: pending },
+      );
+    }
   }
 
   status(): VectorStatus {
@@ -148,6 +173,7 @@ export class VectorIndexer {
     if (!this.embedder || !this.cache) return undefined;
     this.running ??= (async () => {
       try {
+        await this.reportCacheRecoveries();
         // Nothing to embed under the same model: no need to start (a provider's start costs a call).
         const stored = await this.store.getVectorModel();
         if (
@@ -221,6 +247,7 @@ export class VectorIndexer {
 
   async close(): Promise<void> {
     await this.running?.catch(() => undefined);
+    await this.reportCacheRecoveries();
     await this.embedder?.close().catch(() => undefined);
     this.cache?.close();
   }

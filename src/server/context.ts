@@ -16,6 +16,7 @@ import type { Admission } from "../../scanners/walk/index.js";
 import { WorkspaceWatcher, type WatcherStatus } from "../watcher/workspace-watcher.js";
 import { IndexJobs, type JobRequest } from "./index-jobs.js";
 import { JobJournal } from "./job-journal.js";
+import { rebuildOnRecovery } from "./index-recovery.js";
 import { join } from "node:path";
 import { StoreError } from "../../indexers/store.js";
 import { isDocindexError } from "../errors.js";
@@ -144,6 +145,8 @@ export async function createServerContext(options: ContextOptions): Promise<Serv
       (error instanceof StoreError && error.code === "UNAVAILABLE") ||
       (isDocindexError(error) && error.code === "UNAVAILABLE"),
   });
+
+  rebuildOnRecovery(store, jobs, roots, log);
 
   let watcher: WorkspaceWatcher | undefined;
   if (options.watch) {

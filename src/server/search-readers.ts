@@ -17,6 +17,7 @@ import {
   type Store,
 } from "../../indexers/store.js";
 import type { ReaderInit, ReaderRequest, ReaderResponse } from "./search-reader-protocol.js";
+import { healerOf } from "../pipeline/self-heal.js";
 
 interface Task {
   request: SearchRequest;
@@ -28,6 +29,8 @@ interface Reader {
   worker: Worker;
   task?: Task;
   id: number;
+  /** Its connection is to a file that was replaced (a healed index): ends after its task. */
+  stale?: boolean;
 }
 
 function toError(error: NonNullable<ReaderResponse["error"]>): Error {
@@ -62,6 +65,14 @@ export class SearchReaders implements Pick<Store, "search"> {
       this.queue.push({ request, resolve, reject });
       this.pump();
     });
+  }
+
+  /** The index file was replaced: every reader ends (a busy one after its task), new ones open it. */
+  renew(): void {
+    for (const reader of this.readers) {
+      reader.stale = true;
+      if (reader.task === undefined) void reader.worker.terminate();
+    }
   }
 
   async close(): Promise<void> {
@@ -100,7 +111,8 @@ export class SearchReaders implements Pick<Store, "search"> {
       reader.task = undefined;
       // An idle reader must not keep the process alive (stdio exits when its input ends).
       worker.unref();
-      this.idle.push(reader);
+      if (reader.stale) void worker.terminate();
+      else this.idle.push(reader);
       if (task) {
         if (message.error) task.reject(toError(message.error));
         else task.resolve(message.hits);
@@ -126,5 +138,7 @@ export class SearchReaders implements Pick<Store, "search"> {
 export function searchReadersFor(store: Store): SearchReaders | undefined {
   if (!(store instanceof SqliteStore) || store.dbPath === ":memory:") return undefined;
   // openStore opens SQLite with the default options, so the readers do too.
-  return new SearchReaders({ dbPath: store.dbPath, options: {} });
+  const readers = new SearchReaders({ dbPath: store.dbPath, options: {} });
+  healerOf(store)?.onRecovered(() => readers.renew());
+  return readers;
 }

@@ -14,6 +14,7 @@ import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
 import { iso, runTool, toolResult } from "./tool-kit.js";
 import { backlogSecondsLeft } from "../embed/embed-backlog.js";
+import { recoveryLines, recoveryReports } from "../inventory/recoveries.js";
 
 const STATUSES = ["indexed", "skipped", "failed"] as const;
 
@@ -91,6 +92,18 @@ export const inventoryOutput = {
       queued: z.number(),
       lastFinished: jobSchema.optional(),
     }),
+    recovered: z
+      .array(
+        z.object({
+          what: z.string(),
+          file: z.string(),
+          movedTo: z.string(),
+          reason: z.string(),
+          at: z.string(),
+        }),
+      )
+      .optional()
+      .describe("damaged index or embedding-cache files that were set aside and rebuilt"),
   }),
   files: z.array(
     z.object({
@@ -159,8 +172,11 @@ export async function inventorySummary(ctx: ServerContext) {
       lastFinished: lastFinished ? publicJob(lastFinished) : undefined,
       deferred: ctx.jobs.deferredWork(),
     },
+    recovered: optional(recoveryReports(ctx.settings.indexDir)),
   };
 }
+
+const optional = <T>(list: T[]) => (list.length > 0 ? list : undefined);
 
 /** The embedder's state and the backlog: what is left, the recent pace and the time left at it. */
 async function embeddingsSummary(ctx: ServerContext) {
@@ -212,6 +228,7 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
     `Last indexed: ${summary.lastIndexedAt ?? "never"}. Watcher: ${summary.watcher.mode}${summary.watcher.detail ? ` (${summary.watcher.detail})` : ""}.`,
     embeddingsLine(summary.embeddings),
     ...vectorSearchLine(summary.vectorSearch),
+    ...(summary.recovered ? recoveryLines(summary.recovered) : []),
   ];
   if (summary.jobs.running) {
     const p = summary.jobs.running.progress;

@@ -2,7 +2,8 @@
  * The approximate nearest-neighbour index of the SQLite store (indexers/sqlite/ann/), on real
  * SQLite files and the real usearch graph, against exact cosine search computed here over the
  * same vectors: answers, filters, the delta of vectors changed since the file, two
- * connections, a damaged file, and a model switch.
+ * connections, a damaged file (text, truncated, overwritten: never mapped, never a hang, rebuilt),
+ * and a model switch.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -208,6 +209,90 @@ describe("SQLite approximate vector index", () => {
     expect(store.lastSearchPlan()?.kind).toBe("approximate");
     await store.close();
   });
+
+  /** One refresh in a child process, killed if it takes longer than `ms`: a hang fails. */
+  function refreshInChild(
+    file: string,
+    ms = 120_000,
+  ): Promise<{ action: string; reason?: string }> {
+    const fixture = fileURLToPath(new URL("./fixtures/ann-refresh-once.mjs", import.meta.url));
+    const root = path.dirname(path.dirname(path.dirname(storeModule())));
+    const child = spawn(process.execPath, [fixture, root, file], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`the refresh hung on a damaged file (${ms} ms)`));
+      }, ms);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve(JSON.parse(out) as { action: string; reason?: string });
+        else reject(new Error(`refresh exited ${code}: ${err}`));
+      });
+    });
+  }
+
+  const ANN_DAMAGES: [string, (file: string) => void][] = [
+    ["truncated", (f) => fs.truncateSync(f, Math.floor(fs.statSync(f).size / 2))],
+    [
+      "overwritten in the middle",
+      (f) => {
+        const fd = fs.openSync(f, "r+");
+        fs.writeSync(fd, Buffer.alloc(8192, 0x5a), 0, 8192, Math.floor(fs.statSync(f).size / 2));
+        fs.closeSync(fd);
+      },
+    ],
+    [
+      "overwritten at the start",
+      (f) => {
+        const fd = fs.openSync(f, "r+");
+        fs.writeSync(fd, Buffer.alloc(8192, 0xff), 0, 8192, 0);
+        fs.closeSync(fd);
+      },
+    ],
+  ];
+
+  for (const [how, damageFile] of ANN_DAMAGES) {
+    it(`a graph file ${how}: the refresh never hangs, and searches stay right`, async () => {
+      const c = await corpus();
+      await c.store.vectorIndexSettled();
+      await c.store.close();
+      const [file] = annFiles(c.file);
+      damageFile(file!.path);
+      // A search never maps the damaged file (usearch would crash the process on it): exact.
+      const store = await openSqliteStore(c.file, {
+        log: () => undefined,
+        refreshVectorIndex: false,
+      });
+      const query = c.sample();
+      expect((await semantic(store, query)).map((h) => h.chunkId)).toEqual(exactTop(c, query, 10));
+      expect(store.lastSearchPlan()).toEqual({
+        kind: "exact",
+        why: "the index file is unreadable",
+      });
+      // The refresh (in a child: a hang fails by the timeout) rebuilds it from the stored vectors.
+      const result = await refreshInChild(c.file);
+      expect(result.action).toBe("built");
+      expect(result.reason).toMatch(/cannot be read/);
+      const reopened = await openSqliteStore(c.file, {
+        log: () => undefined,
+        refreshVectorIndex: false,
+      });
+      expect(
+        recall(await semantic(reopened, query), exactTop(c, query, 10)),
+      ).toBeGreaterThanOrEqual(0.9);
+      expect(reopened.lastSearchPlan(), JSON.stringify(annFiles(c.file))).toMatchObject({
+        kind: "approximate",
+      });
+      await reopened.close();
+      await store.close();
+    }, 180_000);
+  }
 
   it("drops the index file when the model changes: vectors of two models never mix", async () => {
     const c = await corpus();

@@ -227,7 +227,7 @@ describe("docindex command-line errors", () => {
   });
 
   it("has --help for every command", () => {
-    for (const command of ["reindex", "search", "inventory"]) {
+    for (const command of ["reindex", "search", "inventory", "doctor"]) {
       const result = runCli([command, "--help"]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Usage: docindex ${command}`);

@@ -241,6 +241,103 @@ describe.skipIf(skip)("docindex on Elasticsearch", () => {
       await Promise.all([a.close(), b.close()]);
     }
   }, 180_000);
+
+  describe("a damaged index", () => {
+    async function rest(method: string, path: string, body?: unknown): Promise<unknown> {
+      const response = await fetch(`${es.urls[0]}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
+      return response.json();
+    }
+
+    /** One clear line naming the index and the remedy, exit 1; then `reindex --full` repairs it. */
+    async function expectRefusedThenRepaired(
+      root: string,
+      env: Record<string, string>,
+      why: RegExp,
+    ): Promise<void> {
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      for (const args of [
+        ["search", "kestrel3", "--root", root],
+        ["reindex", root],
+      ]) {
+        const refused = await runCliAsync(args, { env });
+        expect(refused.code, refused.stderr).toBe(1);
+        const lines = refused.stderr.trim().split("\n");
+        expect(lines, refused.stderr).toHaveLength(1);
+        expect(lines[0]).toContain(`The Elasticsearch index '${prefix}' is damaged`);
+        expect(lines[0]).toMatch(why);
+        expect(lines[0]).toContain("docindex reindex --full");
+      }
+      // doctor names the same problem and the same remedy, and exits 1.
+      const doctor = await runCliAsync(["doctor", root, "--json"], { env });
+      expect(doctor.code, doctor.stderr).toBe(1);
+      const store = (
+        JSON.parse(doctor.stdout) as {
+          findings: { check: string; status: string; detail: string; fix?: string }[];
+        }
+      ).findings.find((f) => f.check === "store");
+      expect(store).toMatchObject({ status: "fail", fix: "run `docindex reindex --full`" });
+      expect(store?.detail).toMatch(why);
+      const repaired = await runCliAsync(["reindex", root, "--full", "--json"], { env });
+      expect(repaired.code, repaired.stderr).toBe(0);
+      expect(JSON.parse(repaired.stdout)).toMatchObject({ indexed: 12 });
+      expect(await searchPaths(root, "kestrel3", env)).toEqual(["docs/d3.md"]);
+      const healthy = await runCliAsync(["doctor", root, "--json"], { env });
+      expect(healthy.code, healthy.stdout).toBe(0);
+    }
+
+    it("a missing alias is an error naming the index and `reindex --full`, which repairs it", async () => {
+      const root = workspace(12, "kestrel");
+      const env = esEnv(es.urls[0]!);
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+      await rest("DELETE", `/${prefix}-000001/_alias/${prefix}`);
+      await expectRefusedThenRepaired(root, env, new RegExp(`alias '${prefix}' is missing`));
+    }, 120_000);
+
+    it("an alias removed under a running server: tools say the index is damaged and what to do", async () => {
+      const root = workspace(12, "kestrel");
+      const env = esEnv(es.urls[0]!);
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      expect((await runCliAsync(["reindex", root], { env })).code).toBe(0);
+      const session = await connectStdio(["--root", root, "--no-watch"], env);
+      try {
+        const before = await callTool(session.client, "search", { query: "kestrel3" });
+        expect(before.isError, textOf(before)).toBeFalsy();
+        await rest("DELETE", `/${prefix}-000001/_alias/${prefix}`);
+        // (A search may still answer from its point in time, which holds the old index.)
+        const after = await callTool(session.client, "inventory", { limit: 0 });
+        expect(after.isError, textOf(after)).toBe(true);
+        expect(textOf(after)).toContain(`The Elasticsearch index '${prefix}' is damaged`);
+        expect(textOf(after)).toContain("docindex reindex --full");
+      } finally {
+        await session.close();
+      }
+    }, 120_000);
+
+    it("a mapping that does not match is an error naming the index and `reindex --full`", async () => {
+      const root = workspace(12, "kestrel");
+      const env = esEnv(es.urls[0]!);
+      const prefix = env.DOCINDEX_ES_INDEX_PREFIX!;
+      // An index created by hand under docindex's name: its _meta says docindex, its fields do not.
+      await rest("PUT", `/${prefix}-000001`, {
+        aliases: { [prefix]: { is_write_index: true } },
+        mappings: {
+          _meta: { docindex: { schema: 1 } },
+          properties: { path: { type: "text" }, body: { type: "text" } },
+        },
+      });
+      await expectRefusedThenRepaired(
+        root,
+        env,
+        /mapping of .*-000001 does not match docindex's \(/,
+      );
+    }, 120_000);
+  });
 });
 
 /**

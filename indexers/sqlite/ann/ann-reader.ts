@@ -125,26 +125,29 @@ export class AnnReader {
       current.file.seq < state.floor
     ) {
       this.view = undefined;
-      const file = usableAnnFile(annFiles(this.dbPath), state.generation, state.floor, (f) =>
-        this.unreadable.has(fileIdentity(f.path)),
-      );
-      if (file === undefined) {
-        if (this.unreadable.size > 0) this.unavailable = "the index file is unreadable";
-        return undefined;
-      }
-      try {
-        checkAnnFile(file.path);
-        const index = newIndex(lib, state.dimensions);
-        index.view(file.path);
-        this.view = { file, index };
-      } catch (error) {
-        this.unavailable = "the index file is unreadable";
-        this.unreadable.add(fileIdentity(file.path));
-        this.warn("vector index file unreadable; searching exactly until it is rebuilt", {
-          file: file.path,
-          error: (error as Error).message,
-        });
-        return undefined;
+      // The newest usable file, or the next one when it is unreadable (a damaged file that a
+      // rebuild has not replaced yet sits beside the rebuilt one until the rebuild removes it).
+      for (;;) {
+        const file = usableAnnFile(annFiles(this.dbPath), state.generation, state.floor, (f) =>
+          this.unreadable.has(fileIdentity(f.path)),
+        );
+        if (file === undefined) {
+          if (this.unreadable.size > 0) this.unavailable = "the index file is unreadable";
+          return undefined;
+        }
+        try {
+          checkAnnFile(file);
+          const index = newIndex(lib, state.dimensions);
+          index.view(file.path);
+          this.view = { file, index };
+          break;
+        } catch (error) {
+          this.unreadable.add(fileIdentity(file.path));
+          this.warn("vector index file unreadable; searching exactly until it is rebuilt", {
+            file: file.path,
+            error: (error as Error).message,
+          });
+        }
       }
     }
     const view = this.view!;

@@ -154,7 +154,7 @@ export function refreshAnnFile(db: Database.Database, dbPath: string): RefreshRe
   else {
     try {
       // view() checks the file's structure and throws; load() of a damaged file can hang.
-      checkAnnFile(newest.path);
+      checkAnnFile(newest);
       newIndex(usearch()!, model.dimensions).view(newest.path);
       index = newIndex(usearch()!, model.dimensions);
       index.load(newest.path);

@@ -1,10 +1,11 @@
 /**
  * The approximate nearest-neighbour index as a file: usearch's HNSW graph with float16 copies
  * of the vectors, named after what it holds, beside the SQLite index:
- * `<index>.ann-<generation>-<seq>.usearch`. The generation is the (index, model) token of
- * `vector_model`; seq the last vector_log row it includes. A file is written under a temporary
- * name and renamed, so a reader sees a whole file or none, and the name says which vectors
- * the file holds without a second file that could disagree with it.
+ * `<index>.ann-<generation>-<seq>-<crc32>.usearch`. The generation is the (index, model) token
+ * of `vector_model`; seq the last vector_log row it includes; crc32 that of the file's bytes.
+ * A file is written under a temporary name and renamed, so a reader sees a whole file or none,
+ * and the name says which vectors the file holds, and what its bytes must sum to, without a
+ * second file that could disagree with it.
  *
  * Why usearch (indexers/README.md has the figures): a prebuilt N-API binary for each platform
  * (no compiler at install, Node 20 to 26), HNSW with float16 storage (i8 lost a seventh of
@@ -14,6 +15,7 @@
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 
 export interface AnnMatches {
   keys: BigUint64Array;
@@ -72,13 +74,40 @@ export function newIndex(lib: UsearchModule, dimensions: number): UsearchIndex {
 const MAGIC = "usearch";
 const HEAD_BYTES = 64;
 
+/** crc32 of a file's bytes, as 8 hex digits (zlib's: hardware-assisted, a few GB/s). */
+export function fileChecksum(file: string): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let sum = 0;
+    for (let n; (n = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0;)
+      sum = crc32(buffer.subarray(0, n), sum);
+    return sum.toString(16).padStart(8, "0");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
- * Throws unless `file` has the layout usearch writes: a vectors matrix (rows and row bytes as
- * two u32 or two u64, then the rows) followed by a 64-byte head starting "usearch". usearch's
- * own check reads past the end of some damaged files and crashes the process (2.25: a 12-byte
- * file of text), so no file reaches view() or load() without this check.
+ * Throws unless `file` is whole: its bytes sum to the crc32 in its name (files written before
+ * names carried one skip this), and it has the layout usearch writes: a vectors matrix (rows
+ * and row bytes as two u32 or two u64, then the rows) followed by a 64-byte head starting
+ * "usearch". usearch checks neither: a 12-byte file of text makes its own check read past the
+ * end (2.25), and a file overwritten inside its graph maps fine and crashes the process on the
+ * first search. So no file reaches view() or load() without this check.
  */
-export function checkAnnFile(file: string): void {
+export function checkAnnFile(annFile: AnnFile | string): void {
+  const file = typeof annFile === "string" ? annFile : annFile.path;
+  const expected = typeof annFile === "string" ? undefined : annFile.checksum;
+  checkLayout(file);
+  if (expected !== undefined) {
+    const actual = fileChecksum(file);
+    if (actual !== expected)
+      throw new Error(`${file} is damaged (its crc32 is ${actual}, its name says ${expected})`);
+  }
+}
+
+function checkLayout(file: string): void {
   const fd = fs.openSync(file, "r");
   try {
     const size = fs.fstatSync(fd).size;
@@ -105,9 +134,11 @@ export interface AnnFile {
   path: string;
   generation: string;
   seq: number;
+  /** crc32 of the file's bytes; undefined for a file written before names carried it. */
+  checksum?: string;
 }
 
-const FILE_PATTERN = /^(.*)\.ann-([0-9a-f]+)-(\d+)\.usearch$/;
+const FILE_PATTERN = /^(.*)\.ann-([0-9a-f]+)-(\d+)(?:-([0-9a-f]{8}))?\.usearch$/;
 
 /** Every index file (any generation) of the SQLite index at `dbPath`, newest seq first. */
 export function annFiles(dbPath: string): AnnFile[] {
@@ -123,7 +154,13 @@ export function annFiles(dbPath: string): AnnFile[] {
   for (const name of names) {
     const match = FILE_PATTERN.exec(name);
     if (match === null || match[1] !== base) continue;
-    files.push({ path: path.join(dir, name), generation: match[2]!, seq: Number(match[3]) });
+    const file: AnnFile = {
+      path: path.join(dir, name),
+      generation: match[2]!,
+      seq: Number(match[3]),
+    };
+    if (match[4] !== undefined) file.checksum = match[4];
+    files.push(file);
   }
   return files.sort((a, b) => b.seq - a.seq);
 }
@@ -141,8 +178,13 @@ export function usableAnnFile(
   return files.find((f) => f.generation === generation && f.seq >= floor && !skip(f));
 }
 
-export function annFileName(dbPath: string, generation: string, seq: number): string {
-  return `${dbPath}.ann-${generation}-${seq}.usearch`;
+export function annFileName(
+  dbPath: string,
+  generation: string,
+  seq: number,
+  checksum: string,
+): string {
+  return `${dbPath}.ann-${generation}-${seq}-${checksum}.usearch`;
 }
 
 /** Writes `index` as the file for (generation, seq): to a temporary name, then renamed. */
@@ -152,15 +194,16 @@ export function saveAnnFile(
   generation: string,
   seq: number,
 ): AnnFile {
-  const target = annFileName(dbPath, generation, seq);
   const temporary = `${dbPath}.ann-tmp-${process.pid}-${Date.now()}`;
   try {
     index.save(temporary);
+    const checksum = fileChecksum(temporary);
+    const target = annFileName(dbPath, generation, seq, checksum);
     fs.renameSync(temporary, target);
+    return { path: target, generation, seq, checksum };
   } finally {
     fs.rmSync(temporary, { force: true });
   }
-  return { path: target, generation, seq };
 }
 
 /**
@@ -170,7 +213,12 @@ export function saveAnnFile(
  */
 export function removeStaleAnnFiles(dbPath: string, keep: AnnFile | undefined): void {
   for (const file of annFiles(dbPath)) {
-    const stale = keep === undefined || file.generation !== keep.generation || file.seq < keep.seq;
+    // Same seq, other name: the damaged file a rebuild replaced (or another process's twin).
+    const stale =
+      keep === undefined ||
+      file.generation !== keep.generation ||
+      file.seq < keep.seq ||
+      (file.seq === keep.seq && file.path !== keep.path);
     if (stale) fs.rmSync(file.path, { force: true });
   }
   const dir = path.dirname(dbPath);

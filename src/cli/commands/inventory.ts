@@ -6,7 +6,9 @@ import { INDEX_DB_FILE, openStore } from "../../pipeline/runtime.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { parseCommandArgs, stringFlag } from "../args.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
-import { assertFolders } from "../folders.js";
+import { assertOneFolderAtMost } from "../folders.js";
+import { withHealedIndex } from "../heal-index.js";
+import { recoveryLines, recoveryReports } from "../../inventory/recoveries.js";
 
 export const INVENTORY_HELP = `Usage: docindex inventory [DIR] [options]
 
@@ -31,13 +33,7 @@ export async function runInventory(argv: string[]): Promise<number> {
     process.stdout.write(INVENTORY_HELP + "\n");
     return 0;
   }
-  if (parsed.positionals.length > 1) {
-    throw new DocindexError(
-      "USAGE",
-      "docindex inventory: takes one DIR at most (see `docindex inventory --help`)",
-    );
-  }
-  assertFolders("inventory", parsed.positionals);
+  assertOneFolderAtMost("inventory", parsed.positionals);
   const { settings } = settingsFromFlags("inventory", parsed, parsed.positionals);
   const out = stringFlag(parsed.values, "out");
   if (out !== undefined && settings.roots.length > 1) {
@@ -48,12 +44,9 @@ export async function runInventory(argv: string[]): Promise<number> {
   try {
     for (const rootArg of settings.roots) {
       const root = resolveRoot(rootArg);
-      const written = await writeInventory(
-        root,
-        settings,
-        store,
-        out !== undefined ? resolve(out) : root,
-      );
+      const write = () =>
+        writeInventory(root, settings, store, out !== undefined ? resolve(out) : root);
+      const written = store ? await withHealedIndex(settings, store, write) : await write();
       if (parsed.values.json === true) {
         process.stdout.write(JSON.stringify(written.registry, null, 2) + "\n");
       } else {
@@ -66,6 +59,9 @@ export async function runInventory(argv: string[]): Promise<number> {
           .join(", ");
         process.stdout.write(
           `${written.registry.files.length} files (${summary || "none"})\n` +
+            recoveryLines(recoveryReports(settings.indexDir))
+              .map((line) => `${line}\n`)
+              .join("") +
             `wrote ${written.registryPath}\nwrote ${written.markdownPath}\n`,
         );
       }

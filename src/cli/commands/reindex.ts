@@ -4,6 +4,7 @@ import { createParserPool, openStore } from "../../pipeline/runtime.js";
 import { VectorIndexer } from "../../pipeline/vectors.js";
 import { parseCommandArgs } from "../args.js";
 import { assertFolders } from "../folders.js";
+import { withHealedIndex } from "../heal-index.js";
 import { createProgressBar } from "../progress.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 
@@ -68,20 +69,27 @@ export async function runReindex(argv: string[]): Promise<number> {
   const { settings } = settingsFromFlags("reindex", parsed, parsed.positionals);
   const json = parsed.values.json === true;
   const log = createLogger({ level: parseLogLevel(process.env.DOCINDEX_LOG_LEVEL, "warn") });
-  const store = await openStore(settings, { create: true });
+  const full = parsed.values.full === true;
+  const store = await openStore(settings, { create: true, repair: full });
   const pool = createParserPool(settings);
   const vectors = VectorIndexer.create(settings, store, log);
   const bar = json ? undefined : createProgressBar();
   try {
-    const summary = await reindex({
+    const summary = await withHealedIndex(
       settings,
       store,
-      parser: pool,
-      log,
-      vectors,
-      full: parsed.values.full === true,
-      onProgress: (p) => bar?.update(p),
-    });
+      () =>
+        reindex({
+          settings,
+          store,
+          parser: pool,
+          log,
+          vectors,
+          full,
+          onProgress: (p) => bar?.update(p),
+        }),
+      { workRebuilds: true },
+    );
     bar?.clear();
     process.stdout.write((json ? JSON.stringify(summary, null, 2) : formatSummary(summary)) + "\n");
     return 0;

@@ -11,6 +11,7 @@ import { formatResultsText } from "../../search/format.js";
 import { runSearchQuery } from "../../search/run-search.js";
 import { numberFlag, parseCommandArgs, stringFlag } from "../args.js";
 import { parseSince } from "../../search/since.js";
+import { withHealedIndex } from "../heal-index.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
 
 export const SEARCH_HELP = `Usage: docindex search QUERY [options]
@@ -90,11 +91,17 @@ export async function runSearch(argv: string[]): Promise<number> {
   const store = await openStore(settings, { create: false });
   const vectors = await vectorsFor(settings, store);
   try {
-    const answer = await runSearchQuery(
+    const answer = await withHealedIndex(
+      settings,
       store,
-      { query, limit, mode, filters, perDocument: values["all-chunks"] !== true },
-      vectors,
-      { rrfK: settings.rrfK, candidates: settings.hybridCandidates },
+      () =>
+        runSearchQuery(
+          store,
+          { query, limit, mode, filters, perDocument: values["all-chunks"] !== true },
+          vectors,
+          { rrfK: settings.rrfK, candidates: settings.hybridCandidates },
+        ),
+      { vectors },
     );
     if (answer.notice) process.stderr.write(`docindex search: ${answer.notice}\n`);
     const output =
