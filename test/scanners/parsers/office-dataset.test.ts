@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REASONS } from "../../../scanners/parsers/index.js";
+import { renderInventoryMarkdown } from "../../../src/inventory/markdown.js";
+import { buildRegistry } from "../../../src/inventory/registry.js";
 import { indexTree, type IndexedTree } from "../../helpers/indexed-tree.js";
 import {
   PIP_TIMEOUT_MS,
@@ -90,6 +92,14 @@ describe.skipIf(!HAVE_DOCS)(
           expect([name, doc!.reason]).toEqual([name, expected]);
         }
       }
+    });
+
+    it("shows the new kinds in the registry and SYSTEM_INVENTORY.md", async () => {
+      const markdown = renderInventoryMarkdown(
+        await buildRegistry(tree.root, tree.settings, tree.store),
+      );
+      for (const kind of ["pptx", "xlsx", "odt", "odp", "ods", "epub", "rtf", "email"])
+        expect(markdown).toMatch(new RegExp(`^\\| ${kind} \\| \\d+ \\|`, "m"));
     });
 
     it("cites slide numbers as pages, and sheets and cell ranges in heading paths", async () => {
