@@ -9,14 +9,18 @@ import type { ParseOutcome } from "../types.js";
 import { readCoreProperties, readDrawingText } from "./docx-package.js";
 import { parseHtmlDetailed } from "./html.js";
 import { corrupt, failed, indexed, REASONS, skipped } from "./outcome.js";
-import { isOle, oleReason } from "./office/ole.js";
+import { isOle, openOle } from "./office/ole.js";
 import { ZipArchive } from "./zip.js";
 
 const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => p:fresh"];
 const DRAWINGS_HEADING = "Diagrams and charts";
 
-export async function parseDocx(bytes: Buffer): Promise<ParseOutcome> {
-  if (isOle(bytes)) return skipped(oleReason(bytes));
+export async function parseDocx(bytes: Buffer, passwords: string[] = []): Promise<ParseOutcome> {
+  if (isOle(bytes)) {
+    const opened = openOle(bytes, passwords);
+    if (!Buffer.isBuffer(opened)) return skipped(opened.reason);
+    bytes = opened;
+  }
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return failed("corrupt: not a zip archive");
   let zip: ZipArchive;
   try {

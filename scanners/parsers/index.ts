@@ -50,7 +50,7 @@ export async function parseBytes(
     if (kind === "pdf" || binaryMagic(bytes) === "pdf") return await parsePdf(bytes, options);
     // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
     // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
-    if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes);
+    if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes, options.officePasswords);
     if (kind === "email") return await parseMessage(bytes, options, 0);
     if (kind === "rtf") return (await import("./rtf.js")).parseRtf(bytes);
     if (isPackageKind(kind))

@@ -7,6 +7,8 @@ export interface ParseOptions {
    * by the user; never logged and never stored in the parsed document.
    */
   passwords?: string[];
+  /** Passwords to try on password-protected DOCX, XLSX and PPTX files; never logged or stored. */
+  officePasswords?: string[];
   /** Default "auto": poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
   pdfEngine?: PdfEngine;
   /**

@@ -29,6 +29,8 @@ export const settingsSchema = z
     chunkTokens: z.number().int().min(32).max(8192),
     /** Passwords tried on encrypted PDFs, after the empty password. */
     pdfPasswords: z.array(z.string()),
+    /** Passwords tried on password-protected Word, Excel and PowerPoint files (agile encryption). */
+    officePasswords: z.array(z.string()),
     /** PDF text engine: "auto" uses poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
     pdfEngine: z.enum(["auto", "pdftotext", "pdf-parse"]),
     /** Which index implementation to use. */
@@ -122,6 +124,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   workers: 0,
   chunkTokens: 400,
   pdfPasswords: [],
+  officePasswords: [],
   pdfEngine: "auto",
   store: "sqlite",
   embedder: "none",
@@ -148,6 +151,7 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   workers: "DOCINDEX_WORKERS",
   chunkTokens: "DOCINDEX_CHUNK_TOKENS",
   pdfPasswords: "DOCINDEX_PDF_PASSWORDS",
+  officePasswords: "DOCINDEX_OFFICE_PASSWORDS",
   pdfEngine: "DOCINDEX_PDF_ENGINE",
   store: "DOCINDEX_STORE",
   embedder: "DOCINDEX_EMBEDDER",
@@ -184,6 +188,7 @@ export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" 
   roots: "list",
   excludes: "list",
   pdfPasswords: "list",
+  officePasswords: "list",
   esUrl: "list",
   defaultExcludes: "boolean",
   offline: "boolean",

@@ -57,6 +57,7 @@ export function createParserPool(settings: Settings): ParserPool {
     maxMemoryMb: settings.workerMemoryMb,
     parseOptions: {
       passwords: settings.pdfPasswords,
+      officePasswords: settings.officePasswords,
       pdfEngine: settings.pdfEngine,
       timeLimitMs: settings.parseTimeoutSec * 1000,
     },

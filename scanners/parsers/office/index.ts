@@ -6,7 +6,7 @@
  */
 import type { FileKind, ParsedDocument, ParseOutcome } from "../../types.js";
 import { corrupt, failed, indexed, REASONS, skipped } from "../outcome.js";
-import { isOle, oleReason } from "./ole.js";
+import { isOle, openOle } from "./ole.js";
 import { parseEpub } from "./epub.js";
 import { parseOpenDocument } from "./odf.js";
 import { OfficePackage, PackageRefused } from "./package.js";
@@ -18,9 +18,13 @@ export type PackageKind = Extract<FileKind, "pptx" | "xlsx" | "odt" | "odp" | "o
 export function parsePackage(
   bytes: Buffer,
   kind: PackageKind,
-  options: { chunkTokens?: number } = {},
+  options: { chunkTokens?: number; officePasswords?: string[] } = {},
 ): ParseOutcome {
-  if (isOle(bytes)) return skipped(oleReason(bytes));
+  if (isOle(bytes)) {
+    const opened = openOle(bytes, options.officePasswords);
+    if (!Buffer.isBuffer(opened)) return skipped(opened.reason);
+    bytes = opened;
+  }
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return failed("corrupt: not a zip archive");
   let doc: ParsedDocument | undefined;
   try {

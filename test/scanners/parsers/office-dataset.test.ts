@@ -45,7 +45,6 @@ const NOT_INDEXED: Record<string, string> = {
   "pythonpptx__shp-movie-props.pptx": REASONS.noText,
   "calamine__issue252.xlsx": 'corrupt: CRC mismatch in zip entry "xl/_rels/workbook.xml.rels"',
   "calamine__pass_protected.xlsx": REASONS.encrypted,
-  "msoffcrypto__inputs__example_password.xlsx": REASONS.encrypted,
   "calamine__picture.xlsx": REASONS.noText,
   "calamine__vba.xlsm": REASONS.noText,
   // Only its page-style header and footer placeholders ("???", "Page 1") have text.
@@ -76,6 +75,8 @@ describe.skipIf(!HAVE_DOCS)(
             readFileSync(join(DATASETS, f.folder, f.name)),
           ]),
         ),
+        // The password msoffcrypto's own tests use for its example (manifest.json).
+        { officePasswords: ["not this one", "Password1234_"] },
       );
     }, 300_000);
     afterAll(async () => tree?.close());
@@ -92,6 +93,14 @@ describe.skipIf(!HAVE_DOCS)(
           expect([name, doc!.reason]).toEqual([name, expected]);
         }
       }
+    });
+
+    it("opens a password-protected workbook with a configured password: the same text as its decrypted twin", async () => {
+      const chunks = async (name: string) =>
+        (await tree.store.getChunks(tree.root, `xlsx/${name}`)).map((c) => c.text);
+      const opened = await chunks("msoffcrypto__inputs__example_password.xlsx");
+      expect(opened.length).toBeGreaterThan(0);
+      expect(opened).toEqual(await chunks("msoffcrypto__outputs__example.xlsx"));
     });
 
     it("shows the new kinds in the registry and SYSTEM_INVENTORY.md", async () => {

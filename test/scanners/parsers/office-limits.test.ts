@@ -5,6 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { parseBytes, REASONS } from "../../../scanners/parsers/index.js";
 import type { ParseOutcome } from "../../../scanners/types.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DATASETS, HAVE_DOCS } from "./datasets.js";
 import { storedZip } from "./helpers.js";
 
 const CT = `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`;
@@ -148,6 +151,20 @@ describe("office packages: limits and damage", () => {
       status: "skipped",
       reason: REASONS.encrypted,
     });
+  });
+
+  it("keeps an encrypted workbook 'password required' when no configured password opens it", async () => {
+    if (!HAVE_DOCS) return;
+    const file = join(DATASETS, "xlsx", "msoffcrypto__inputs__example_password.xlsx");
+    const bytes = readFileSync(file);
+    const withPasswords = (officePasswords: string[]) =>
+      parseBytes(bytes, "xlsx", file, { officePasswords });
+    expect(await withPasswords(["wrong"])).toEqual({
+      ok: false,
+      status: "skipped",
+      reason: REASONS.encrypted,
+    });
+    expect((await withPasswords(["wrong", "Password1234_"])).ok).toBe(true);
   });
 
   it("says what a ZIP without the format's main part is", async () => {
