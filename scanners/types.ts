@@ -14,6 +14,7 @@ export type FileKind =
   | "docx"
   | "data" // JSON, YAML, TOML, CSV, XML: indexed as text
   | "notebook"
+  | "image" // PNG, JPEG, TIFF, WebP: read by OCR (scanners/ocr)
   | "binary";
 
 export const FILE_KINDS: readonly FileKind[] = [
@@ -25,6 +26,7 @@ export const FILE_KINDS: readonly FileKind[] = [
   "docx",
   "data",
   "notebook",
+  "image",
   "binary",
 ];
 

@@ -1,3 +1,5 @@
+import type { OcrOptions } from "../ocr/options.js";
+
 /** Which program reads PDFs: see scanners/parsers/pdf.ts. */
 export type PdfEngine = "auto" | "pdftotext" | "pdf-parse";
 
@@ -14,4 +16,6 @@ export interface ParseOptions {
    * cannot stop the programs it started, so pdftotext gets its own, shorter limit from this.
    */
   timeLimitMs?: number;
+  /** OCR of images and of PDF pages without text (scanners/ocr); default mode "auto". */
+  ocr?: OcrOptions;
 }

@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { LANGUAGE_CODE } from "../../scanners/ocr/languages.js";
 
 export const settingsSchema = z
   .object({
@@ -31,6 +32,14 @@ export const settingsSchema = z
     pdfPasswords: z.array(z.string()),
     /** PDF text engine: "auto" uses poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
     pdfEngine: z.enum(["auto", "pdftotext", "pdf-parse"]),
+    /** OCR (scanners/ocr): "auto" reads image files and the PDF pages without a text layer; "off" neither. */
+    ocr: z.enum(["auto", "off"]),
+    /** Tesseract languages, each from its npm package @tesseract.js-data/<code> (checked at load). */
+    ocrLanguages: z
+      .array(z.string().regex(LANGUAGE_CODE, "tesseract language codes such as eng, deu, chi_sim"))
+      .min(1),
+    /** Time the OCR of one page may take; a file's pages together stay within parseTimeoutSec. */
+    ocrPageTimeoutSec: z.number().positive().max(3600),
     /** Which index implementation to use. */
     store: z.enum(["sqlite", "elasticsearch"]),
 
@@ -123,6 +132,9 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   chunkTokens: 400,
   pdfPasswords: [],
   pdfEngine: "auto",
+  ocr: "auto",
+  ocrLanguages: ["eng"],
+  ocrPageTimeoutSec: 30,
   store: "sqlite",
   embedder: "none",
   offline: false,
@@ -149,6 +161,9 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   chunkTokens: "DOCINDEX_CHUNK_TOKENS",
   pdfPasswords: "DOCINDEX_PDF_PASSWORDS",
   pdfEngine: "DOCINDEX_PDF_ENGINE",
+  ocr: "DOCINDEX_OCR",
+  ocrLanguages: "DOCINDEX_OCR_LANGUAGES",
+  ocrPageTimeoutSec: "DOCINDEX_OCR_PAGE_TIMEOUT_SEC",
   store: "DOCINDEX_STORE",
   embedder: "DOCINDEX_EMBEDDER",
   embedModel: "DOCINDEX_EMBED_MODEL",
@@ -184,11 +199,13 @@ export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" 
   roots: "list",
   excludes: "list",
   pdfPasswords: "list",
+  ocrLanguages: "list",
   esUrl: "list",
   defaultExcludes: "boolean",
   offline: "boolean",
   maxFileSizeMb: "number",
   parseTimeoutSec: "number",
+  ocrPageTimeoutSec: "number",
   workerMemoryMb: "number",
   workers: "number",
   chunkTokens: "number",

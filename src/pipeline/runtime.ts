@@ -50,6 +50,11 @@ export function createParserPool(settings: Settings): ParserPool {
       passwords: settings.pdfPasswords,
       pdfEngine: settings.pdfEngine,
       timeLimitMs: settings.parseTimeoutSec * 1000,
+      ocr: {
+        mode: settings.ocr,
+        languages: settings.ocrLanguages,
+        pageTimeLimitMs: settings.ocrPageTimeoutSec * 1000,
+      },
     },
   });
 }

@@ -51,8 +51,9 @@ describe("parseFile: empty, binary and unreadable files", () => {
       status: "skipped",
       reason: "binary",
     });
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x41, 0x42, 0x43]);
-    expect(await parseFile(dir.write("image.txt", png), "text")).toEqual({
+    // GIF: an image format OCR does not read (PNG, JPEG, TIFF and WebP go to scanners/ocr).
+    const gif = Buffer.from("GIF89a\x01\x00\x01\x00ABC", "latin1");
+    expect(await parseFile(dir.write("image.txt", gif), "text")).toEqual({
       ok: false,
       status: "skipped",
       reason: "binary",
@@ -258,19 +259,22 @@ describe("parseFile: broken and encrypted DOCX and PDF", () => {
     });
   });
 
-  it.skipIf(!HAVE_DOCS)("fails garbage under a .pdf name and survives a truncated PDF", async () => {
-    const garbage = await parseFile(dir.write("garbage.pdf", "this is not a pdf at all"), "pdf");
-    expect(garbage).toMatchObject({
-      ok: false,
-      status: "failed",
-      reason: expect.stringMatching(/^corrupt: /),
-    });
-    const real = readFileSync(join(DATASETS, "pdf", "pdfbox__input__cweb.pdf"));
-    const truncated = await parseFile(
-      dir.write("truncated.pdf", real.subarray(0, Math.floor(real.length * 0.6))),
-      "pdf",
-    );
-    if (truncated.ok) expect(truncated.doc.text.length).toBeGreaterThan(0);
-    else expect(truncated.reason).toMatch(/^(corrupt: |no extractable text)/);
-  });
+  it.skipIf(!HAVE_DOCS)(
+    "fails garbage under a .pdf name and survives a truncated PDF",
+    async () => {
+      const garbage = await parseFile(dir.write("garbage.pdf", "this is not a pdf at all"), "pdf");
+      expect(garbage).toMatchObject({
+        ok: false,
+        status: "failed",
+        reason: expect.stringMatching(/^corrupt: /),
+      });
+      const real = readFileSync(join(DATASETS, "pdf", "pdfbox__input__cweb.pdf"));
+      const truncated = await parseFile(
+        dir.write("truncated.pdf", real.subarray(0, Math.floor(real.length * 0.6))),
+        "pdf",
+      );
+      if (truncated.ok) expect(truncated.doc.text.length).toBeGreaterThan(0);
+      else expect(truncated.reason).toMatch(/^(corrupt: |no extractable text)/);
+    },
+  );
 });

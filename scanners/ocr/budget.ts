@@ -1,0 +1,40 @@
+/**
+ * The time OCR may take: each page its own limit (`pageTimeLimitMs`), and all of a file's pages
+ * together no more than the file's budget of the pool's limit (external-program.ts
+ * fileBudgetMs), so that a long scan ends with the pages read so far and a reason for the
+ * rest, instead of the pool terminating the worker and losing them all.
+ */
+import { fileBudgetMs } from "../parsers/external-program.js";
+import { pageTimeLimitMs, type OcrOptions } from "./options.js";
+
+export class OcrBudget {
+  private readonly fileDeadline: number;
+  private readonly pageLimitMs: number;
+
+  constructor(ocr: OcrOptions | undefined, poolLimitMs: number | undefined, start = Date.now()) {
+    this.fileDeadline = start + fileBudgetMs(poolLimitMs);
+    this.pageLimitMs = pageTimeLimitMs(ocr);
+  }
+
+  /** False once the file's budget is spent. */
+  hasTime(now = Date.now()): boolean {
+    return now < this.fileDeadline;
+  }
+
+  /** The deadline of a page that starts now. */
+  pageDeadline(now = Date.now()): number {
+    return Math.min(now + this.pageLimitMs, this.fileDeadline);
+  }
+
+  /** "timed out after 30 s", naming whichever limit ended the page. */
+  timeoutReason(pageStart: number): string {
+    const pageLimited = pageStart + this.pageLimitMs <= this.fileDeadline;
+    return pageLimited
+      ? `timed out after ${seconds(this.pageLimitMs)} s (OCR time limit per page)`
+      : "timed out (the file's time limit ran out during OCR)";
+  }
+}
+
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(3)));
+}
