@@ -26,12 +26,12 @@ export class OcrBudget {
     return Math.min(now + this.pageLimitMs, this.fileDeadline);
   }
 
-  /** "timed out after 30 s", naming whichever limit ended the page. */
+  /** "timed out after 30 s (ocrPageTimeoutSec)", naming the setting whose limit ended the page. */
   timeoutReason(pageStart: number): string {
     const pageLimited = pageStart + this.pageLimitMs <= this.fileDeadline;
     return pageLimited
-      ? `timed out after ${seconds(this.pageLimitMs)} s (OCR time limit per page)`
-      : "timed out (the file's time limit ran out during OCR)";
+      ? `timed out after ${seconds(this.pageLimitMs)} s (ocrPageTimeoutSec)`
+      : "timed out (the file's parseTimeoutSec ran out during OCR)";
   }
 }
 

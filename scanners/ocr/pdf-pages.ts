@@ -57,7 +57,7 @@ export async function ocrPdfPages(
     for (const page of wanted) {
       const start = Date.now();
       if (!budget.hasTime(start)) {
-        notRead.push({ page, reason: "not read: the file's time limit ran out during OCR" });
+        notRead.push({ page, reason: "not read (the file's parseTimeoutSec ran out during OCR)" });
         continue;
       }
       const deadline = budget.pageDeadline(start);
