@@ -76,6 +76,8 @@ export interface Section {
   /** 1-based inclusive line range in the source file (text-like formats). */
   lineStart?: number;
   lineEnd?: number;
+  /** Set when the section's text was read by OCR: tesseract's mean word confidence, 0-100. */
+  ocrConfidence?: number;
 }
 
 export interface ParsedDocument {

@@ -37,7 +37,15 @@ export async function parseImage(
   const info = { confidence: result.reading.confidence, rotation: result.reading.rotation };
   const doc: ParsedDocument = {
     text,
-    sections: [{ headingPath: [ocrHeading(info)], level: 0, start: 0, end: text.length }],
+    sections: [
+      {
+        headingPath: [ocrHeading(info)],
+        level: 0,
+        start: 0,
+        end: text.length,
+        ocrConfidence: info.confidence,
+      },
+    ],
     linesMatchSource: false,
     metadata: { ...ocrMetadata([{ ...info, page: 1 }], [], languages), imageFormat: format },
   };

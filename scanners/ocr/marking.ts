@@ -4,6 +4,7 @@
  * trust: headings travel with every chunk into search hits and `read_document`, so an agent
  * reading a hit sees where its text came from. The document's metadata sums it up.
  */
+import type { Section } from "../types.js";
 import { LOW_CONFIDENCE_BELOW } from "./options.js";
 import type { Rotation } from "./orientation.js";
 
@@ -18,7 +19,7 @@ export interface OcrPageNotRead {
   reason: string;
 }
 
-export function isLowConfidence(info: OcrPageInfo): boolean {
+export function isLowConfidence(info: Pick<OcrPageInfo, "confidence">): boolean {
   return info.confidence < LOW_CONFIDENCE_BELOW;
 }
 
@@ -50,4 +51,29 @@ export function ocrMetadata(
   if (notRead.length > 0)
     meta["ocrPagesNotRead"] = notRead.map((p) => `${p.page}: ${p.reason}`).join("; ");
   return meta;
+}
+
+export interface OcrSummary {
+  /** The mean of the OCR sections' confidences, 0-100. */
+  confidence: number;
+  /** Pages (or, without pages, section numbers from 1) below LOW_CONFIDENCE_BELOW. */
+  lowConfidencePages?: number[];
+}
+
+/**
+ * What a stored document's sections say about OCR (each OCR section keeps its confidence), for
+ * readers of the index that have the sections but not the parse's metadata: `read_document`.
+ */
+export function ocrSummary(sections: readonly Section[] | undefined): OcrSummary | undefined {
+  const read = (sections ?? []).flatMap((section, i) =>
+    section.ocrConfidence === undefined
+      ? []
+      : [{ page: section.page ?? i + 1, confidence: section.ocrConfidence }],
+  );
+  if (read.length === 0) return undefined;
+  const mean = read.reduce((sum, r) => sum + r.confidence, 0) / read.length;
+  const summary: OcrSummary = { confidence: Math.round(mean * 10) / 10 };
+  const low = read.filter(isLowConfidence).map((r) => r.page);
+  if (low.length > 0) summary.lowConfidencePages = low;
+  return summary;
 }

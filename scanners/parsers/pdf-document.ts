@@ -82,6 +82,7 @@ export function pdfOutcome(
       start: text.length,
       end: text.length + pageText.length,
       page,
+      ...(read === undefined ? {} : { ocrConfidence: read.confidence }),
     });
     text += pageText;
   }

@@ -18,6 +18,8 @@ import {
   type OcrDatasetFile,
   type WordScore,
 } from "../../../bench/ocr-dataset.js";
+import { ocrSummary } from "../../../scanners/ocr/marking.js";
+import { LOW_CONFIDENCE_BELOW } from "../../../scanners/ocr/options.js";
 import { REASONS } from "../../../scanners/parsers/index.js";
 import { datasetAvailable } from "../../helpers/datasets.js";
 import { indexTree, type IndexedTree } from "../../helpers/indexed-tree.js";
@@ -71,6 +73,8 @@ describe.skipIf(!HAVE_OCR)("OCR dataset through the pipeline and SQLite", () => 
       expect(doc!.sections?.length).toBeGreaterThan(0);
       for (const section of doc!.sections ?? [])
         expect(section.headingPath[0]).toMatch(/^OCR text, confidence \d+%/);
+      // The confidences stay with the stored sections, for read_document's `ocr` field.
+      expect(ocrSummary(doc!.sections)?.confidence).toBeGreaterThanOrEqual(LOW_CONFIDENCE_BELOW);
       const chunks = await tree.store.getChunks(tree.root, file.file);
       expect(chunks.length).toBeGreaterThan(0);
       expect(chunks.every((c) => /^OCR text/.test(c.headingPath[0] ?? ""))).toBe(true);
