@@ -91,6 +91,28 @@ describe.skipIf(!HAVE_OCR)("OCR in the parser pool", () => {
   }, 600_000);
 });
 
+describe.skipIf(!HAVE_OCR)("OCR without poppler", () => {
+  it("renders a scanned page with pdf.js when pdftoppm is not on PATH, and reads it", async () => {
+    const path = process.env.PATH;
+    // The worker copies the environment when it starts: it finds neither pdftotext nor pdftoppm.
+    process.env.PATH = makeTempDir();
+    let outcomes: ParseOutcome[];
+    try {
+      outcomes = await parseInOneWorker([
+        [datasetPath(OCR_DATASET, "docling__ocr__ocr_test.pdf"), "pdf"],
+      ]);
+    } finally {
+      removeDir(process.env.PATH);
+      process.env.PATH = path;
+    }
+    const [pdf] = outcomes;
+    expect(pdf!.ok, JSON.stringify(pdf)).toBe(true);
+    if (!pdf!.ok) return;
+    expect(pdf!.doc.metadata).toMatchObject({ ocr: true, ocrPages: 1 });
+    expect(pdf!.doc.text).toMatch(/Docling bundles PDF document conversion/);
+  }, 600_000);
+});
+
 describe.skipIf(!HAVE_OCR)("OCR metadata of turned pages", () => {
   afterAll(() => closeOcr());
 
