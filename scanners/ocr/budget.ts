@@ -5,15 +5,17 @@
  * rest, instead of the pool terminating the worker and losing them all.
  */
 import { fileBudgetMs } from "../parsers/external-program.js";
-import { pageTimeLimitMs, type OcrOptions } from "./options.js";
+import type { ParseOptions } from "../parsers/parse-options.js";
+import { pageTimeLimitMs } from "./options.js";
 
 export class OcrBudget {
   private readonly fileDeadline: number;
   private readonly pageLimitMs: number;
 
-  constructor(ocr: OcrOptions | undefined, poolLimitMs: number | undefined, start = Date.now()) {
-    this.fileDeadline = start + fileBudgetMs(poolLimitMs);
-    this.pageLimitMs = pageTimeLimitMs(ocr);
+  constructor(options: ParseOptions) {
+    const start = options.startedAtMs ?? Date.now();
+    this.fileDeadline = start + fileBudgetMs(options.timeLimitMs);
+    this.pageLimitMs = pageTimeLimitMs(options.ocr);
   }
 
   /** False once the file's budget is spent. */

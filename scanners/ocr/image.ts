@@ -25,7 +25,7 @@ export async function parseImage(
     if (error instanceof OcrSetupError) return failed(error.message);
     throw error;
   }
-  const budget = new OcrBudget(options.ocr, options.timeLimitMs);
+  const budget = new OcrBudget(options);
   const start = Date.now();
   const result = await ocrPage({ image: bytes, languages, deadline: budget.pageDeadline(start) });
   if (!result.ok)

@@ -50,7 +50,7 @@ export async function ocrPdfPages(
       languages,
     };
   }
-  const budget = new OcrBudget(options.ocr, options.timeLimitMs);
+  const budget = new OcrBudget(options);
   const read = new Map<number, { text: string; ocr: OcrPageInfo }>();
   const renderer = pageRenderer(bytes, password);
   try {

@@ -40,8 +40,9 @@ export async function parseBytes(
   bytes: Buffer,
   kind: FileKind,
   path: string,
-  options: ParseOptions = {},
+  parseOptions: ParseOptions = {},
 ): Promise<ParseOutcome> {
+  const options = { ...parseOptions, startedAtMs: parseOptions.startedAtMs ?? Date.now() };
   try {
     if (kind === "binary") return skipped(REASONS.binary);
     if (bytes.length === 0) return skipped(REASONS.empty);

@@ -16,6 +16,11 @@ export interface ParseOptions {
    * cannot stop the programs it started, so pdftotext gets its own, shorter limit from this.
    */
   timeLimitMs?: number;
+  /**
+   * When this file's parse began (Date.now()), set by parseBytes: OCR's budget for the file's
+   * pages counts from here, so the time pdftotext took is not given to OCR a second time.
+   */
+  startedAtMs?: number;
   /** OCR of images and of PDF pages without text (scanners/ocr); default mode "auto". */
   ocr?: OcrOptions;
 }
