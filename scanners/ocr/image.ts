@@ -10,6 +10,7 @@ import { OcrBudget } from "./budget.js";
 import { checkLanguages, OcrSetupError } from "./languages.js";
 import { ocrHeading, ocrMetadata } from "./marking.js";
 import { ocrEnabled, ocrLanguages } from "./options.js";
+import { tooManyPixels } from "./pixel-limit.js";
 import { ocrPage } from "./recognize.js";
 
 export async function parseImage(
@@ -25,6 +26,8 @@ export async function parseImage(
     if (error instanceof OcrSetupError) return failed(error.message);
     throw error;
   }
+  const tooLarge = tooManyPixels(bytes);
+  if (tooLarge !== undefined) return skipped(tooLarge);
   const budget = new OcrBudget(options);
   const start = Date.now();
   const result = await ocrPage({ image: bytes, languages, deadline: budget.pageDeadline(start) });

@@ -9,6 +9,7 @@ import { checkLanguages, OcrSetupError } from "./languages.js";
 import type { OcrPageInfo, OcrPageNotRead } from "./marking.js";
 import { ocrEnabled, ocrLanguages } from "./options.js";
 import { pageRenderer } from "./pdf-render.js";
+import { tooManyPixels } from "./pixel-limit.js";
 import { ocrPage } from "./recognize.js";
 
 export interface PdfPageText {
@@ -64,6 +65,12 @@ export async function ocrPdfPages(
       const image = await renderer.render(page, deadline - Date.now());
       if (!image.ok) {
         notRead.push({ page, reason: image.reason });
+        continue;
+      }
+      // pdftoppm renders within 3508 pixels a side; pdf.js at 300 dpi, whatever the page's size.
+      const tooLarge = tooManyPixels(image.png);
+      if (tooLarge !== undefined) {
+        notRead.push({ page, reason: tooLarge });
         continue;
       }
       const result = await ocrPage({ image: image.png, languages, deadline });

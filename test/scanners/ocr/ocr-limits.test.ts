@@ -5,6 +5,7 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { crc32, deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OCR_DATASET } from "../../../bench/ocr-dataset.js";
 import { closeOcr } from "../../../scanners/ocr/engine.js";
@@ -61,6 +62,35 @@ describe.skipIf(!HAVE_OCR)("OCR in the parser pool", () => {
     expect(garbage).toMatchObject(corrupt);
     expect(good!.ok, JSON.stringify(good)).toBe(true);
   }, 600_000);
+
+  it("refuses an image whose header claims too many pixels, before decoding it", async () => {
+    // 50,000 × 50,000 pixels claimed by a 60-byte PNG: ten gigabytes once decoded.
+    const chunk = (type: string, data: Buffer): Buffer => {
+      const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(body) >>> 0);
+      return Buffer.concat([length, body, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(50_000, 0);
+    ihdr.writeUInt32BE(50_000, 4);
+    ihdr.set([8, 0, 0, 0, 0], 8);
+    const bomb = Buffer.concat([
+      Buffer.from("\x89PNG\r\n\x1a\n", "latin1"),
+      chunk("IHDR", ihdr),
+      chunk("IDAT", deflateSync(Buffer.alloc(64))),
+      chunk("IEND", Buffer.alloc(0)),
+    ]);
+    writeFileSync(join(dir, "bomb.png"), bomb);
+    const [outcome] = await parseInOneWorker([[join(dir, "bomb.png"), "image"]]);
+    expect(outcome).toEqual({
+      ok: false,
+      status: "skipped",
+      reason: "too large to OCR: 50000 × 50000 pixels (over 100 megapixels)",
+    });
+  });
 
   it("abandons a page past its time limit with a reason, and goes on", async () => {
     copyFileSync(phototest(), join(dir, "slow.tif"));
