@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every figure the issues ask for, with its baseline measured in the same run.
- * `npm run bench -- scanner` (or scifact, pdf, startup) runs one section. Output is Markdown on stdout.
+ * `npm run bench -- scanner` (or scifact, pdf, ocr, startup) runs one section. Output is Markdown on stdout.
  */
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   scifact: scifactBench,
   index: async (dir) => (await import("./index-bench.js")).indexBench(dir),
   pdf: () => pdfBench(),
+  ocr: async () => (await import("./ocr-bench.js")).ocrBench(),
   search: async (dir) => (await import("./search-bench.js")).searchBench(dir),
   server: serverBench,
   watcher: async (dir) => (await import("./watcher-bench.js")).watcherBench(dir),

@@ -22,6 +22,7 @@ export type FileKind =
   | "rtf"
   | "data" // JSON, YAML, TOML, CSV, XML: indexed as text
   | "notebook"
+  | "image" // PNG, JPEG, TIFF, WebP: read by OCR (scanners/ocr)
   | "binary";
 
 export const FILE_KINDS: readonly FileKind[] = [
@@ -41,6 +42,7 @@ export const FILE_KINDS: readonly FileKind[] = [
   "rtf",
   "data",
   "notebook",
+  "image",
   "binary",
 ];
 
@@ -90,6 +92,8 @@ export interface Section {
   /** 1-based inclusive line range in the source file (text-like formats). */
   lineStart?: number;
   lineEnd?: number;
+  /** Set when the section's text was read by OCR: tesseract's mean word confidence, 0-100. */
+  ocrConfidence?: number;
 }
 
 export interface ParsedDocument {

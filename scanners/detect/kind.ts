@@ -161,17 +161,14 @@ const DATA = new Set([
 ]);
 const TEXT = new Set(["txt", "text", "log", "tex", "bib", "srt", "vtt", "diff", "patch"]);
 
+/** Images read by OCR (scanners/ocr). */
+const IMAGE = new Set(["png", "jpg", "jpeg", "tif", "tiff", "webp"]);
+
 /** Extensions that are binary for certain: no need to read a byte to know. */
 const BINARY = new Set([
-  "png",
-  "jpg",
-  "jpeg",
   "gif",
   "bmp",
   "ico",
-  "webp",
-  "tif",
-  "tiff",
   "psd",
   "heic",
   "avif",
@@ -274,6 +271,7 @@ for (const [ext, kind] of [
   ["rtf", "rtf"],
   ["msg", "email"],
   ["ipynb", "notebook"],
+  ...[...IMAGE].map((e) => [e, "image"]),
   ...[...MARKDOWN].map((e) => [e, "markdown"]),
   ...[...HTML].map((e) => [e, "html"]),
 ] as [string, FileKind][]) {

@@ -58,3 +58,10 @@ export function binaryMagic(bytes: Uint8Array): string | undefined {
   }
   return undefined;
 }
+
+/** The image formats docindex reads by OCR (scanners/ocr): what tesseract's Leptonica decodes. */
+const OCR_IMAGES = new Set(["png", "jpeg", "tiff", "webp"]);
+
+export function isOcrImage(magic: string | undefined): boolean {
+  return magic !== undefined && OCR_IMAGES.has(magic);
+}

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { decodeText, sniffBinary } from "../detect/content.js";
 import { languageForPath } from "../detect/kind.js";
-import { binaryMagic } from "../detect/magic.js";
+import { binaryMagic, isOcrImage } from "../detect/magic.js";
 import type { FileKind, ParsedDocument, ParseOutcome } from "../types.js";
 import { parseCode } from "./code.js";
 import { parseHtml } from "./html.js";
@@ -41,13 +41,18 @@ export async function parseBytes(
   bytes: Buffer,
   kind: FileKind,
   path: string,
-  options: ParseOptions = {},
+  parseOptions: ParseOptions = {},
 ): Promise<ParseOutcome> {
+  const options = { ...parseOptions, startedAtMs: parseOptions.startedAtMs ?? Date.now() };
   try {
     if (kind === "binary") return skipped(REASONS.binary);
     if (bytes.length === 0) return skipped(REASONS.empty);
     // Content beats the name for PDF: a PDF saved as ".txt" or without extension is still a PDF.
-    if (kind === "pdf" || binaryMagic(bytes) === "pdf") return await parsePdf(bytes, options);
+    const magic = binaryMagic(bytes);
+    if (kind === "pdf" || magic === "pdf") return await parsePdf(bytes, options);
+    // Images by content too, like PDF; loaded with the first one (tesseract.js, scanners/ocr).
+    if (kind === "image" || isOcrImage(magic))
+      return await (await import("../ocr/image.js")).parseImage(bytes, magic ?? "unknown", options);
     // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
     // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
     if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes, options.officePasswords);

@@ -12,6 +12,8 @@ export const REASONS = {
   unsupportedEncryption: "encrypted: unsupported encryption method",
   scannedPdf: "no extractable text (scanned or image-only PDF)",
   noText: "no extractable text",
+  imageOcrOff: "image: not read (ocr is off)",
+  ocrNoText: "no text found by OCR",
   legacyOle: "unsupported: legacy binary Office format (.doc, .xls, .ppt)",
 } as const;
 

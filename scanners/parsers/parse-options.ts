@@ -1,3 +1,5 @@
+import type { OcrOptions } from "../ocr/options.js";
+
 /** Which program reads PDFs: see scanners/parsers/pdf.ts. */
 export type PdfEngine = "auto" | "pdftotext" | "pdf-parse";
 
@@ -21,4 +23,11 @@ export interface ParseOptions {
    * block repeating the header row, must each fit one chunk). Default 400.
    */
   chunkTokens?: number;
+  /**
+   * When this file's parse began (Date.now()), set by parseBytes: OCR's budget for the file's
+   * pages counts from here, so the time pdftotext took is not given to OCR a second time.
+   */
+  startedAtMs?: number;
+  /** OCR of images and of PDF pages without text (scanners/ocr); default mode "auto". */
+  ocr?: OcrOptions;
 }

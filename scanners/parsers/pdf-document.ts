@@ -3,8 +3,12 @@
  * section per page, the scanned-PDF rule, clean titles, and how certificate encryption is
  * recognised. An engine extracts; this decides what the result means.
  */
+import { ocrHeading, ocrMetadata } from "../ocr/marking.js";
+import { ocrEnabled } from "../ocr/options.js";
+import type { PdfOcrResult, PdfPageText } from "../ocr/pdf-pages.js";
 import type { ParsedDocument, ParseOutcome, Section } from "../types.js";
 import { indexed, REASONS, skipped } from "./outcome.js";
+import type { ParseOptions } from "./parse-options.js";
 
 /** Titles that tools write by default and that say nothing about the document. */
 const JUNK_TITLE =
@@ -25,31 +29,70 @@ export interface PdfInfo {
   created?: Date | undefined;
 }
 
-/** 1-based pages, in order; pages without text get no section. */
+/** A letter or a digit: what a page needs to count as having text. */
+export function hasText(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
+/** What OCR of a PDF's pages without text needs besides the pages (scanners/ocr/pdf-pages.ts). */
+export interface PdfSource {
+  bytes: Uint8Array;
+  /** The password that opened it, if one did. */
+  password: string | undefined;
+  options: ParseOptions;
+}
+
+/** pdfOutcome, after OCR of the pages that have no text (unless `ocr` is off). */
+export async function pdfOutcomeWithOcr(
+  pages: readonly PdfPageText[],
+  pageCount: number,
+  info: PdfInfo,
+  source: PdfSource,
+): Promise<ParseOutcome> {
+  const needsText = (text: string): boolean => !hasText(text);
+  let ocr: PdfOcrResult | undefined;
+  if (ocrEnabled(source.options.ocr) && pages.some((p) => needsText(p.text))) {
+    // Loaded with the first page that needs it: tesseract.js is not every worker's business.
+    const { ocrPdfPages } = await import("../ocr/pdf-pages.js");
+    ocr = await ocrPdfPages(pages, source.bytes, source.password, source.options, needsText);
+  }
+  return pdfOutcome(ocr?.pages ?? pages, pageCount, info, source.password !== undefined, ocr);
+}
+
+/**
+ * 1-based pages, in order; pages without text get no section. `ocr`: the result of OCR on the
+ * pages without a text layer (scanners/ocr/pdf-pages.ts), whose pages' sections say so.
+ */
 export function pdfOutcome(
-  pages: readonly { page: number; text: string }[],
+  pages: readonly PdfPageText[],
   pageCount: number,
   info: PdfInfo,
   neededPassword: boolean,
+  ocr?: PdfOcrResult,
 ): ParseOutcome {
   let text = "";
   const sections: Section[] = [];
-  for (const { page, text: raw } of pages) {
+  for (const { page, text: raw, ocr: read } of pages) {
     const pageText = cleanPageText(raw);
     if (pageText === "") continue;
     if (text !== "") text += "\n\n";
     sections.push({
-      headingPath: [],
+      headingPath: read === undefined ? [] : [ocrHeading(read)],
       level: 0,
       start: text.length,
       end: text.length + pageText.length,
       page,
+      ...(read === undefined ? {} : { ocrConfidence: read.confidence }),
     });
     text += pageText;
   }
-  if (!/[\p{L}\p{N}]/u.test(text)) return skipped(REASONS.scannedPdf);
+  if (!hasText(text)) return skipped(scannedReason(ocr));
 
   const doc: ParsedDocument = { text, sections, pageCount, linesMatchSource: false, metadata: {} };
+  if (ocr !== undefined) {
+    const read = pages.flatMap((p) => (p.ocr === undefined ? [] : [{ ...p.ocr, page: p.page }]));
+    Object.assign(doc.metadata, ocrMetadata(read, ocr.notRead, ocr.languages));
+  }
   const title = first(info.titles, cleanTitle);
   if (title !== undefined) doc.title = title;
   const author = first(info.authors, cleanString);
@@ -65,6 +108,15 @@ export function pdfOutcome(
   return indexed(doc);
 }
 
+/** The scanned-PDF reason, and when OCR ran, what became of it ("OCR: page 1: timed out ..."). */
+function scannedReason(ocr: PdfOcrResult | undefined): string {
+  if (ocr === undefined) return REASONS.scannedPdf;
+  if (ocr.notRead.length === 0) return `${REASONS.scannedPdf}; OCR found no text`;
+  const first = ocr.notRead[0]!;
+  const more = ocr.notRead.length > 1 ? ` (and ${ocr.notRead.length - 1} more pages)` : "";
+  return `${REASONS.scannedPdf}; OCR: page ${first.page}: ${first.reason}${more}`;
+}
+
 function first(
   values: unknown[],
   clean: (value: unknown) => string | undefined,
@@ -76,7 +128,7 @@ function first(
   return undefined;
 }
 
-function cleanPageText(text: string): string {
+export function cleanPageText(text: string): string {
   return (
     text
       .replaceAll("\0", "")

@@ -10,7 +10,13 @@ import type { PDFParse as PdfParser } from "pdf-parse";
 import type { ParseOutcome } from "../types.js";
 import { corrupt, REASONS, skipped } from "./outcome.js";
 import { pdfAssetPaths } from "./pdf-assets.js";
-import { passwordCandidates, pdfOutcome, unopenableEncryption } from "./pdf-document.js";
+import type { ParseOptions } from "./parse-options.js";
+import {
+  passwordCandidates,
+  pdfOutcomeWithOcr,
+  unopenableEncryption,
+  type PdfSource,
+} from "./pdf-document.js";
 import { formTextByPage, type PdfDocumentLike } from "./pdf-forms.js";
 
 type InfoDict = Record<string, unknown>;
@@ -18,6 +24,7 @@ type InfoDict = Record<string, unknown>;
 export async function parsePdfWithPdfParse(
   bytes: Uint8Array,
   passwords: readonly string[],
+  parseOptions: ParseOptions = {},
 ): Promise<ParseOutcome> {
   // Loaded with the first PDF: pdf.js is some 3 MB of script that a worker which only ever
   // sees Markdown or code should not compile.
@@ -32,7 +39,7 @@ export async function parsePdfWithPdfParse(
     };
     const parser = new PDFParse(password === undefined ? options : { ...options, password });
     try {
-      return await extract(parser, password !== undefined);
+      return await extract(parser, { bytes, password, options: parseOptions });
     } catch (error) {
       if (errorName(error) === "PasswordException") continue;
       if (/encrypt/i.test(String((error as Error)?.message)))
@@ -45,7 +52,7 @@ export async function parsePdfWithPdfParse(
   return skipped(REASONS.encrypted);
 }
 
-async function extract(parser: PdfParser, neededPassword: boolean): Promise<ParseOutcome> {
+async function extract(parser: PdfParser, source: PdfSource): Promise<ParseOutcome> {
   const info = await parser.getInfo();
   const result = await parser.getText({ pageJoiner: "" });
   const forms = await formText(parser, info.total);
@@ -56,7 +63,7 @@ async function extract(parser: PdfParser, neededPassword: boolean): Promise<Pars
   const dict: InfoDict = (info.info as InfoDict | undefined) ?? {};
   const xmp = info.metadata as { get?(name: string): unknown } | undefined;
   const created = info.getDateNode().CreationDate;
-  return pdfOutcome(
+  return pdfOutcomeWithOcr(
     pages,
     info.total,
     {
@@ -67,7 +74,7 @@ async function extract(parser: PdfParser, neededPassword: boolean): Promise<Pars
       pdfVersion: dict["PDFFormatVersion"],
       created: created instanceof Date ? created : undefined,
     },
-    neededPassword,
+    source,
   );
 }
 

@@ -11,9 +11,10 @@
  */
 import type { ParseOutcome } from "../types.js";
 import { corrupt, failed, REASONS, skipped } from "./outcome.js";
+import type { ParseOptions } from "./parse-options.js";
 import {
   passwordCandidates,
-  pdfOutcome,
+  pdfOutcomeWithOcr,
   unopenableEncryption,
   type PdfInfo,
 } from "./pdf-document.js";
@@ -27,10 +28,11 @@ export async function parsePdfWithPdftotext(
   bytes: Uint8Array,
   passwords: readonly string[],
   timeoutMs: number,
+  options: ParseOptions = {},
 ): Promise<ParseOutcome> {
   for (const password of passwordCandidates(passwords)) {
     const run = await runPdftotext(executable, bytes, password, { timeoutMs });
-    if (run.ok) return outcomeOf(run.stdout, bytes, password !== undefined);
+    if (run.ok) return outcomeOf(run.stdout, bytes, password, options);
     if (/incorrect password/i.test(run.stderr)) continue;
     return failure(run, bytes, timeoutMs);
   }
@@ -67,7 +69,12 @@ function lastError(stderr: string): string | undefined {
   );
 }
 
-function outcomeOf(stdout: string, bytes: Uint8Array, neededPassword: boolean): ParseOutcome {
+function outcomeOf(
+  stdout: string,
+  bytes: Uint8Array,
+  password: string | undefined,
+  options: ParseOptions,
+): Promise<ParseOutcome> {
   const headEnd = stdout.indexOf(HEAD_END);
   const head = headEnd === -1 ? "" : stdout.slice(0, headEnd);
   let body = headEnd === -1 ? stdout : stdout.slice(headEnd + HEAD_END.length);
@@ -76,7 +83,7 @@ function outcomeOf(stdout: string, bytes: Uint8Array, neededPassword: boolean): 
   const parts = body.split("\f");
   if (parts.length > 1 && parts.at(-1)!.trim() === "") parts.pop();
   const pages = parts.map((text, i) => ({ page: i + 1, text }));
-  return pdfOutcome(pages, pages.length, infoOf(head, bytes), neededPassword);
+  return pdfOutcomeWithOcr(pages, pages.length, infoOf(head, bytes), { bytes, password, options });
 }
 
 function infoOf(head: string, bytes: Uint8Array): PdfInfo {

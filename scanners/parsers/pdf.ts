@@ -39,9 +39,9 @@ export async function parsePdf(
   if (resolved === undefined) return failed(PDFTOTEXT_MISSING);
   if (resolved.executable !== undefined) {
     const timeoutMs = pdftotextTimeoutMs(options.timeLimitMs);
-    return parsePdfWithPdftotext(resolved.executable, bytes, passwords, timeoutMs);
+    return parsePdfWithPdftotext(resolved.executable, bytes, passwords, timeoutMs, options);
   }
-  return parsePdfWithPdfParse(bytes, passwords);
+  return parsePdfWithPdfParse(bytes, passwords, options);
 }
 
 const logged = new Set<string>();

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { z } from "zod";
+import { checkLanguages, OcrSetupError } from "../../scanners/ocr/languages.js";
 import { DocindexError } from "../errors.js";
 import {
   DEFAULT_SETTINGS,
@@ -189,7 +190,20 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   if (!final.success) {
     throw new DocindexError("CONFIG", formatIssues("settings", "", final.error));
   }
+  checkOcrLanguages(final.data);
   return { settings: final.data, configFile };
+}
+
+/** A language whose model package is missing is a setup error now, not a reason on every scan. */
+function checkOcrLanguages(settings: Settings): void {
+  if (settings.ocr === "off") return;
+  try {
+    checkLanguages(settings.ocrLanguages);
+  } catch (error) {
+    if (error instanceof OcrSetupError)
+      throw new DocindexError("CONFIG", `settings: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 export const INDEX_DIR_NAME = ".docindex";

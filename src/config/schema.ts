@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { LANGUAGE_CODE } from "../../scanners/ocr/languages.js";
 
 export const settingsSchema = z
   .object({
@@ -33,6 +34,14 @@ export const settingsSchema = z
     officePasswords: z.array(z.string()),
     /** PDF text engine: "auto" uses poppler's pdftotext when it is on PATH, else pdf-parse (pdf.js). */
     pdfEngine: z.enum(["auto", "pdftotext", "pdf-parse"]),
+    /** OCR (scanners/ocr): "auto" reads image files and the PDF pages without a text layer; "off" neither. */
+    ocr: z.enum(["auto", "off"]),
+    /** Tesseract languages, each from its npm package @tesseract.js-data/<code> (checked at load). */
+    ocrLanguages: z
+      .array(z.string().regex(LANGUAGE_CODE, "tesseract language codes such as eng, deu, chi_sim"))
+      .min(1),
+    /** Time the OCR of one page may take; a file's pages together stay within parseTimeoutSec. */
+    ocrPageTimeoutSec: z.number().positive().max(3600),
     /** Which index implementation to use. */
     store: z.enum(["sqlite", "elasticsearch"]),
 
@@ -126,6 +135,9 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   pdfPasswords: [],
   officePasswords: [],
   pdfEngine: "auto",
+  ocr: "auto",
+  ocrLanguages: ["eng"],
+  ocrPageTimeoutSec: 30,
   store: "sqlite",
   embedder: "none",
   offline: false,
@@ -153,6 +165,9 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   pdfPasswords: "DOCINDEX_PDF_PASSWORDS",
   officePasswords: "DOCINDEX_OFFICE_PASSWORDS",
   pdfEngine: "DOCINDEX_PDF_ENGINE",
+  ocr: "DOCINDEX_OCR",
+  ocrLanguages: "DOCINDEX_OCR_LANGUAGES",
+  ocrPageTimeoutSec: "DOCINDEX_OCR_PAGE_TIMEOUT_SEC",
   store: "DOCINDEX_STORE",
   embedder: "DOCINDEX_EMBEDDER",
   embedModel: "DOCINDEX_EMBED_MODEL",
@@ -189,11 +204,13 @@ export const ENV_VALUE_TYPES: Partial<Record<keyof Settings, "list" | "boolean" 
   excludes: "list",
   pdfPasswords: "list",
   officePasswords: "list",
+  ocrLanguages: "list",
   esUrl: "list",
   defaultExcludes: "boolean",
   offline: "boolean",
   maxFileSizeMb: "number",
   parseTimeoutSec: "number",
+  ocrPageTimeoutSec: "number",
   workerMemoryMb: "number",
   workers: "number",
   chunkTokens: "number",

@@ -60,6 +60,11 @@ export function createParserPool(settings: Settings): ParserPool {
       officePasswords: settings.officePasswords,
       pdfEngine: settings.pdfEngine,
       timeLimitMs: settings.parseTimeoutSec * 1000,
+      ocr: {
+        mode: settings.ocr,
+        languages: settings.ocrLanguages,
+        pageTimeLimitMs: settings.ocrPageTimeoutSec * 1000,
+      },
     },
   });
 }

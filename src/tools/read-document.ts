@@ -10,6 +10,8 @@ import { readablePath } from "../server/readable-path.js";
 import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
 import { LineIndex } from "../../scanners/line-index.js";
+import { ocrSummary } from "../../scanners/ocr/marking.js";
+import type { DocumentRecord } from "../../indexers/store.js";
 
 export const readDocumentInput = {
   path: z
@@ -56,6 +58,12 @@ export const readDocumentOutput = {
   kind: z.string(),
   title: z.string().optional(),
   pageCount: z.number().optional(),
+  ocr: z
+    .object({ confidence: z.number(), lowConfidencePages: z.array(z.number()).optional() })
+    .optional()
+    .describe(
+      "present when the text was read by OCR: mean confidence 0-100, pages too low to trust",
+    ),
   totalChars: z
     .number()
     .describe("length of the selection (the whole document if nothing was selected)"),
@@ -180,7 +188,7 @@ export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
 }
 
 function respond(
-  doc: { root: string; path: string; kind: string; title?: string; pageCount?: number },
+  doc: Pick<DocumentRecord, "root" | "path" | "kind" | "title" | "pageCount" | "sections">,
   text: string,
   selection: Selection,
   args: ReadArgs,
@@ -207,6 +215,8 @@ function respond(
   };
   if (doc.title) structured.title = doc.title;
   if (doc.pageCount !== undefined) structured.pageCount = doc.pageCount;
+  const ocr = ocrSummary(doc.sections);
+  if (ocr !== undefined) structured.ocr = ocr;
   if (lines && piece.length > 0) {
     structured.lines = {
       start: lines.lineOf(selection.start + offset),

@@ -40,11 +40,15 @@ describe("kindForPath", () => {
       "data",
     ]);
     expect(["server.log", "fix.patch"].map(kindForPath)).toEqual(["text", "text"]);
-    expect(["photo.JPG", "model.onnx", "lib.so"].map(kindForPath)).toEqual([
+    expect(["icon.GIF", "model.onnx", "lib.so"].map(kindForPath)).toEqual([
       "binary",
       "binary",
       "binary",
     ]);
+    // The images OCR reads (scanners/ocr), whatever the case of their extension.
+    expect(
+      ["photo.JPG", "scan.tiff", "page.tif", "shot.png", "a.jpeg", "b.webp"].map(kindForPath),
+    ).toEqual(["image", "image", "image", "image", "image", "image"]);
     // No extension, a dotfile, an unknown extension: text until the content says otherwise.
     expect(["LICENSE", ".bashrc", "file.unknownext", "dir.d/name"].map(kindForPath)).toEqual([
       "text",

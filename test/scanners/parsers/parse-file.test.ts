@@ -51,8 +51,9 @@ describe("parseFile: empty, binary and unreadable files", () => {
       status: "skipped",
       reason: "binary",
     });
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x41, 0x42, 0x43]);
-    expect(await parseFile(dir.write("image.txt", png), "text")).toEqual({
+    // GIF: an image format OCR does not read (PNG, JPEG, TIFF and WebP go to scanners/ocr).
+    const gif = Buffer.from("GIF89a\x01\x00\x01\x00ABC", "latin1");
+    expect(await parseFile(dir.write("image.txt", gif), "text")).toEqual({
       ok: false,
       status: "skipped",
       reason: "binary",

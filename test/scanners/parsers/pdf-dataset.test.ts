@@ -1,7 +1,9 @@
 /**
  * Every PDF of the shared dataset through parseFile, judged against its manifest: encrypted,
  * scanned, malformed, multilingual and ordinary files. On both engines: pdftotext (when
- * poppler-utils is installed; CI installs it) and the pdf-parse fallback.
+ * poppler-utils is installed; CI installs it) and the pdf-parse fallback. With OCR off: this
+ * is the text layer's test, and `ocr: "off"` must keep the scanned-PDF reason as it was
+ * (test/scanners/ocr reads the image-only files with OCR).
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -42,7 +44,7 @@ describe.skipIf(!HAVE_DOCS).each(ENGINES)("PDF dataset, %s engine", (pdfEngine) 
     const password = userPassword(entry);
 
     it(`${entry.file} (${entry.notes})`, async () => {
-      const outcome = await parseFile(path, "pdf", { pdfEngine });
+      const outcome = await parseFile(path, "pdf", { pdfEngine, ocr: { mode: "off" } });
       const special = EXPECTED[entry.file];
       if (special !== undefined) {
         expectOutcome(outcome, special);

@@ -127,6 +127,34 @@ describe("environment values", () => {
     );
   });
 
+  it("reads the OCR settings, and refuses a language whose model package is not installed", () => {
+    const cwd = temp();
+    const defaults = loadSettings({ cwd, env: {} }).settings;
+    expect(defaults).toMatchObject({ ocr: "auto", ocrLanguages: ["eng"], ocrPageTimeoutSec: 30 });
+    const { settings } = loadSettings({
+      cwd,
+      env: {
+        DOCINDEX_OCR: "off",
+        DOCINDEX_OCR_LANGUAGES: "eng",
+        DOCINDEX_OCR_PAGE_TIMEOUT_SEC: "5",
+      },
+    });
+    expect(settings).toMatchObject({ ocr: "off", ocrLanguages: ["eng"], ocrPageTimeoutSec: 5 });
+    expect(configError({ cwd, env: { DOCINDEX_OCR: "always" } })).toMatch(
+      /^environment: DOCINDEX_OCR: /,
+    );
+    expect(configError({ cwd, env: { DOCINDEX_OCR_LANGUAGES: "English" } })).toMatch(
+      /^environment: DOCINDEX_OCR_LANGUAGES: tesseract language codes/,
+    );
+    // "zzz" has the form of a code; no @tesseract.js-data/zzz package exists, let alone here.
+    expect(configError({ cwd, env: { DOCINDEX_OCR_LANGUAGES: "eng,zzz" } })).toBe(
+      'settings: ocrLanguages: "zzz" needs the npm package @tesseract.js-data/zzz, which is not installed (npm install @tesseract.js-data/zzz)',
+    );
+    // With OCR off, no model is needed.
+    const off = loadSettings({ cwd, env: { DOCINDEX_OCR: "off", DOCINDEX_OCR_LANGUAGES: "zzz" } });
+    expect(off.settings.ocrLanguages).toEqual(["zzz"]);
+  });
+
   it("resolves relative roots and index folder from the working folder", () => {
     const cwd = temp();
     const { settings } = loadSettings({
