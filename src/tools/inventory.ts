@@ -12,7 +12,8 @@ import { OUTSIDE_ROOTS_LINE, verdictLine, type Admission } from "../../scanners/
 import { pickRoot } from "../server/confine.js";
 import type { ServerContext } from "../server/context.js";
 import type { IndexJob } from "../server/index-jobs.js";
-import { iso, runTool, toolResult } from "./tool-kit.js";
+import { ocrSummary } from "../../scanners/ocr/marking.js";
+import { iso, ocrSchema, runTool, toolResult } from "./tool-kit.js";
 import { backlogSecondsLeft } from "../embed/embed-backlog.js";
 import { recoveryLines, recoveryReports } from "../inventory/recoveries.js";
 
@@ -122,6 +123,7 @@ export const inventoryOutput = {
         ),
       chunks: z.number().optional(),
       title: z.string().optional(),
+      ocr: ocrSchema,
     }),
   ),
   nextCursor: z.string().optional(),
@@ -259,6 +261,22 @@ async function rulesOf(ctx: ServerContext, docs: DocumentRecord[]): Promise<stri
   return out;
 }
 
+/** Kinds whose text can come from OCR (scanned PDF pages, images). */
+const OCR_KINDS = new Set(["pdf", "image"]);
+
+/**
+ * The OCR marking of each listed document. Listings carry no sections (they are the large part
+ * of a record), so the indexed PDFs and images of the page are read whole for theirs.
+ */
+async function ocrOf(ctx: ServerContext, docs: readonly DocumentRecord[]) {
+  return Promise.all(
+    docs.map(async (doc) => {
+      if (!OCR_KINDS.has(doc.kind) || doc.status !== "indexed") return undefined;
+      return ocrSummary((await ctx.store.getDocument(doc.root, doc.path))?.sections);
+    }),
+  );
+}
+
 export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   if (args.format === "markdown") {
     const roots = args.root !== undefined ? [pickRoot(ctx.roots, args.root)] : ctx.roots;
@@ -279,6 +297,7 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
       ? await ctx.store.documents(filter, { cursor: args.cursor, limit: args.limit })
       : { items: [] };
   const rules = await rulesOf(ctx, page.items);
+  const ocr = await ocrOf(ctx, page.items);
   const files = page.items.map((doc, i) => ({
     path: doc.path,
     root: doc.root,
@@ -290,6 +309,7 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
     rule: rules[i]!,
     chunks: doc.chunkCount,
     title: doc.title,
+    ocr: ocr[i],
   }));
   const structured: Record<string, unknown> = { summary, files };
   if ("nextCursor" in page && page.nextCursor) structured.nextCursor = page.nextCursor;
@@ -300,7 +320,9 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
       `Files (${files.length}${structured.nextCursor ? ", more with nextCursor" : ""}):`,
     );
     for (const f of files)
-      lines.push(`- ${f.path} [${f.kind}, ${f.status}${f.reason ? `: ${f.reason}` : ""}]`);
+      lines.push(
+        `- ${f.path} [${f.kind}, ${f.status}${f.reason ? `: ${f.reason}` : ""}${f.ocr ? `, OCR text, confidence ${Math.round(f.ocr.confidence)}%` : ""}]`,
+      );
   }
   return toolResult(structured, lines.join("\n"));
 }

@@ -11,6 +11,7 @@ import type { ServerContext } from "../server/context.js";
 import { runTool, toolResult } from "./tool-kit.js";
 import { LineIndex } from "../../scanners/line-index.js";
 import { ocrSummary } from "../../scanners/ocr/marking.js";
+import { ocrSchema } from "./tool-kit.js";
 import type { DocumentRecord } from "../../indexers/store.js";
 
 export const readDocumentInput = {
@@ -58,12 +59,7 @@ export const readDocumentOutput = {
   kind: z.string(),
   title: z.string().optional(),
   pageCount: z.number().optional(),
-  ocr: z
-    .object({ confidence: z.number(), lowConfidencePages: z.array(z.number()).optional() })
-    .optional()
-    .describe(
-      "present when the text was read by OCR: mean confidence 0-100, pages too low to trust",
-    ),
+  ocr: ocrSchema,
   totalChars: z
     .number()
     .describe("length of the selection (the whole document if nothing was selected)"),

@@ -4,6 +4,7 @@
  * what is wrong (never a stack trace), and a log line with a correlation id per call.
  */
 import type { CallToolResult } from "@modelcontextprotocol/server";
+import { z } from "zod";
 import { StoreError } from "../../indexers/store.js";
 import { describeError, isDocindexError } from "../errors.js";
 import { newCorrelationId } from "../log.js";
@@ -48,3 +49,9 @@ export async function runTool(
 export function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
+
+/** How a document's OCR text is marked in tool answers (read_document, inventory). */
+export const ocrSchema = z
+  .object({ confidence: z.number(), lowConfidencePages: z.array(z.number()).optional() })
+  .optional()
+  .describe("present when the text was read by OCR: mean confidence 0-100, pages too low to trust");

@@ -58,4 +58,17 @@ describe.skipIf(!HAVE_OCR)("OCR text through the MCP tools", () => {
     expect(doc.ocr?.confidence).toBeGreaterThan(60);
     expect(doc.ocr).not.toHaveProperty("lowConfidencePages");
   });
+
+  it("inventory marks the OCR documents, with their mean confidence", async () => {
+    const result = await callTool(session.client, "inventory", { pathPrefix: "scans/" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const { files } = result.structuredContent as {
+      files: { path: string; ocr?: { confidence: number } }[];
+    };
+    expect(files.map((f) => f.path).sort()).toEqual(["scans/letter.pdf", "scans/page.png"]);
+    for (const file of files) expect(file.ocr?.confidence, file.path).toBeGreaterThan(60);
+    expect(textOf(result)).toMatch(
+      /scans\/letter\.pdf \[pdf, indexed, OCR text, confidence \d+%\]/,
+    );
+  });
 });
