@@ -32,6 +32,9 @@ import { RebuildQueue } from "./rebuild-queue.js";
 import { Reconciler } from "./reconciler.js";
 import type { RootWatch, WatchSink } from "./root-watch.js";
 
+/** How long after a rebuilt watch is live the root is rescanned a second time. */
+const SETTLE_RESCAN_MS = 2000;
+
 export type WatchMode = "starting" | "watching" | "polling" | "rescanning" | "off";
 
 export interface WatcherStatus {
@@ -90,6 +93,8 @@ export class WorkspaceWatcher {
   private batch: PendingBatch | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
+  /** The second rescan after each rebuild (see rebuild()). */
+  private readonly settleTimers = new Set<NodeJS.Timeout>();
   private readonly reconciler: Reconciler;
   private closed = false;
   private readonly state: WatcherStatus;
@@ -138,6 +143,8 @@ export class WorkspaceWatcher {
     clearTimeout(this.timer);
     this.reconciler.close();
     clearInterval(this.rescanTimer);
+    for (const timer of this.settleTimers) clearTimeout(timer);
+    this.settleTimers.clear();
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     this.watchers.clear();
     this.state.mode = "off";
@@ -229,7 +236,19 @@ export class WorkspaceWatcher {
       await this.onWatchError(root, error as Error, this.state.mode === "polling");
       return;
     }
-    if (!this.closed) this.options.jobs.enqueue({ kind: "watch", roots: [root] });
+    if (this.closed) return;
+    this.options.jobs.enqueue({ kind: "watch", roots: [root] });
+    // And once more when the rebuild has settled. A .gitignore save can raise its events apart
+    // (truncate, then write), so a second rebuild may close the watch the first rescan relied
+    // on; a file written in that gap (CI caught one: a file in a folder the edit made visible,
+    // never found) is seen by no watch, nor by a rescan that had passed its folder already.
+    // An unchanged-tree rescan is cheap next to the edit that asked for it.
+    const settle = setTimeout(() => {
+      this.settleTimers.delete(settle);
+      if (!this.closed) this.options.jobs.enqueue({ kind: "watch", roots: [root] });
+    }, SETTLE_RESCAN_MS);
+    settle.unref();
+    this.settleTimers.add(settle);
   }
 
   private onEvent(root: string, event: string, absPath: string): void {
