@@ -8,6 +8,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernHttpTransport,
+} from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { percentile } from "./metrics.js";
@@ -81,6 +85,35 @@ export async function connect(url: string): Promise<Client> {
   return client;
 }
 
+/**
+ * The load test's client: the SDK v1 client (the handshake, a session and SSE answers) by
+ * default, or with DOCINDEX_BENCH_MCP=2026-07-28 the SDK v2 client, whose sessionless requests
+ * get single JSON answers.
+ */
+interface LoadClient {
+  callTool(params: {
+    name: string;
+    arguments: Record<string, unknown>;
+  }): Promise<{ isError?: boolean }>;
+  close(): Promise<void>;
+}
+
+const MODERN = process.env.DOCINDEX_BENCH_MCP === "2026-07-28";
+
+async function connectLoadClient(url: string): Promise<LoadClient> {
+  if (!MODERN) return (await connect(url)) as unknown as LoadClient;
+  const client = new ModernClient(
+    { name: "bench", version: "1" },
+    { versionNegotiation: { mode: "auto" } },
+  );
+  await client.connect(
+    new ModernHttpTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
+    }),
+  );
+  return client as unknown as LoadClient;
+}
+
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -107,7 +140,9 @@ async function loadTest(
   callsPerSession: number,
   queries: string[],
 ) {
-  const clients = await Promise.all(Array.from({ length: sessions }, () => connect(server.url)));
+  const clients = await Promise.all(
+    Array.from({ length: sessions }, () => connectLoadClient(server.url)),
+  );
   const latencies: number[] = [];
   let failures = 0;
   let peakRss = rssMb(server.child.pid!);
@@ -190,7 +225,7 @@ export async function httpBench(workDir: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const idle = rssMb(server.child.pid!);
     console.log(
-      "\n## HTTP: `search` tool calls over Streamable HTTP, SciFact index (5,183 documents)",
+      `\n## HTTP: \`search\` tool calls over Streamable HTTP, SciFact index (5,183 documents), ${MODERN ? "SDK v2 client at 2026-07-28 (no sessions, JSON answers)" : "SDK v1 client (handshake, sessions, SSE answers)"}`,
     );
     console.log("| sessions | calls | failed | calls/s | p50 ms | p99 ms | peak RSS MB |");
     console.log("|---:|---:|---:|---:|---:|---:|---:|");
