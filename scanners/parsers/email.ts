@@ -67,9 +67,13 @@ export async function parseEmail(
   for (const attachment of message.attachments) {
     const name = attachment.name;
     const kind = attachmentKind(name, attachment.mimeType);
+    // A binary attachment is only listed: nothing of it is text.
+    if (kind === "binary") {
+      listed.push(name);
+      continue;
+    }
     let note = "";
-    if (kind === "binary") note = "";
-    else if (attachment.size > MAX_ATTACHMENT_BYTES) note = " (not read: over 20 MB)";
+    if (attachment.size > MAX_ATTACHMENT_BYTES) note = " (not read: over 20 MB)";
     else if (kind === "email" && depth + 1 >= MAX_DEPTH) note = " (not read: nested too deep)";
     else {
       const content = attachment.bytes();
@@ -124,7 +128,7 @@ async function readEml(bytes: Buffer): Promise<Message> {
     cc: flatten(mail.cc),
     attachments: mail.attachments.map((a, i) => {
       const content = a.content as ArrayBuffer | string;
-      const buffer = typeof content === "string" ? Buffer.from(content) : Buffer.from(content);
+      const buffer = Buffer.from(content as ArrayBuffer);
       const extension = a.mimeType === "message/rfc822" ? ".eml" : "";
       return {
         name: a.filename ?? `part-${i + 1}${extension}`,
