@@ -108,6 +108,22 @@ export interface ParsedDocument {
   /** Whether `text` lines map 1:1 to source lines (true for text, code, markdown). */
   linesMatchSource: boolean;
   metadata: Record<string, string | number | boolean>;
+  /**
+   * Files found inside this one that are documents of their own: an e-mail's attachments. The
+   * pipeline stores each as `<this path>#<name>` (scanners/README.md, "Files inside files").
+   */
+  embedded?: EmbeddedFile[];
+}
+
+/** A file inside another, parsed like a file of its own (scanners/parsers/embedded.ts). */
+export interface EmbeddedFile {
+  /** Unique within its container; never holds "/" or control characters. */
+  name: string;
+  kind: FileKind;
+  size: number;
+  /** sha256 of its bytes: what tells an edited attachment from an unchanged one. */
+  sha256: string;
+  outcome: ParseOutcome;
 }
 
 /** Why a file was not indexed. Reasons are plain strings meant for people, e.g. "binary". */

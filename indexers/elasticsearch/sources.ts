@@ -5,7 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import type { Chunk, FileKind, Section } from "../../scanners/types.js";
-import type { CatalogEntry, DocumentRecord, DocumentStatus } from "../store.js";
+import {
+  catalogEntry,
+  type CatalogEntry,
+  type DocumentRecord,
+  type DocumentStatus,
+} from "../store.js";
 import { SEARCH_FIELDS } from "./mapping.js";
 import { indexForm } from "./text-form.js";
 
@@ -15,6 +20,7 @@ export interface RecordSource {
   gen: string;
   root: string;
   path: string;
+  container?: string;
   kind: string;
   mtime: number;
   status: string;
@@ -91,6 +97,7 @@ export function toRecordSource(
     indexed_at: doc.indexedAt,
     chunk_count: chunkCount,
   };
+  if (doc.container !== undefined) source.container = doc.container;
   if (doc.reason !== undefined) source.reason = doc.reason;
   if (doc.title !== undefined) source.title = doc.title;
   if (doc.language !== undefined) source.language = doc.language;
@@ -112,6 +119,7 @@ export function toDocumentRecord(source: RecordSource): DocumentRecord {
     indexedAt: source.indexed_at,
     chunkCount: source.chunk_count,
   };
+  if (source.container !== undefined) doc.container = source.container;
   if (source.reason !== undefined) doc.reason = source.reason;
   if (source.title !== undefined) doc.title = source.title;
   if (source.language !== undefined) doc.language = source.language;
@@ -121,12 +129,15 @@ export function toDocumentRecord(source: RecordSource): DocumentRecord {
 }
 
 export function toCatalogEntry(source: RecordSource): CatalogEntry {
-  return {
-    size: source.size,
-    mtimeMs: source.mtime,
-    sha256: source.sha256,
-    status: source.status as DocumentStatus,
-  };
+  return catalogEntry(
+    {
+      size: source.size,
+      mtimeMs: source.mtime,
+      sha256: source.sha256,
+      status: source.status as DocumentStatus,
+    },
+    source.container,
+  );
 }
 
 export function toChunkSource(
