@@ -31,6 +31,12 @@ export interface DocumentRecord {
   pageCount?: number;
   /** Outline of the extracted text (headings, pages). */
   sections?: Section[];
+  /**
+   * What the parser read about the document besides its text: an e-mail's date and recipients,
+   * OCR confidence, a page count's source... (ParsedDocument.metadata). Like sections, only
+   * getDocument returns it.
+   */
+  metadata?: Record<string, string | number | boolean>;
   /** When the pipeline wrote this row (ms since epoch). */
   indexedAt: number;
   /** Number of chunks stored for the document. */

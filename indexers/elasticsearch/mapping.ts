@@ -17,7 +17,7 @@ export const TEXT_ANALYZER = "docindex_text";
  * them; they are added to its mapping when it opens (layout.ts), which Elasticsearch allows for
  * new fields without a rebuild: old documents simply have no value for them.
  */
-export const ADDED_FIELDS: readonly string[] = ["container"];
+export const ADDED_FIELDS: readonly string[] = ["container", "metadata"];
 
 /** Search fields in the order of the SQLite store's FTS columns (and its weights). */
 export const SEARCH_FIELDS = {
@@ -65,6 +65,7 @@ export const PROPERTIES: Record<string, unknown> = {
   language: { type: "keyword" },
   page_count: storedNumber,
   sections: { type: "object", enabled: false },
+  metadata: { type: "object", enabled: false },
   indexed_at: { type: "long" },
   chunk_count: { type: "integer" },
   doc_text: { type: "text", index: false },

@@ -31,6 +31,7 @@ export interface RecordSource {
   language?: string;
   page_count?: number;
   sections?: Section[];
+  metadata?: Record<string, string | number | boolean>;
   indexed_at: number;
   chunk_count: number;
   doc_text?: string;
@@ -103,6 +104,7 @@ export function toRecordSource(
   if (doc.language !== undefined) source.language = doc.language;
   if (doc.pageCount !== undefined) source.page_count = doc.pageCount;
   if (doc.sections !== undefined) source.sections = doc.sections;
+  if (doc.metadata !== undefined) source.metadata = doc.metadata;
   if (text !== undefined) source.doc_text = text;
   return source;
 }
@@ -125,6 +127,7 @@ export function toDocumentRecord(source: RecordSource): DocumentRecord {
   if (source.language !== undefined) doc.language = source.language;
   if (source.page_count !== undefined) doc.pageCount = source.page_count;
   if (source.sections !== undefined) doc.sections = source.sections;
+  if (source.metadata !== undefined) doc.metadata = source.metadata;
   return doc;
 }
 
@@ -204,4 +207,4 @@ export const CHUNK_READ_FIELDS = [
   "content_hash",
 ];
 
-export const RECORD_LIST_EXCLUDES = ["doc_text", "sections"];
+export const RECORD_LIST_EXCLUDES = ["doc_text", "sections", "metadata"];

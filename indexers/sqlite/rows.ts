@@ -17,6 +17,7 @@ export interface DocumentRow {
   language: string | null;
   page_count: number | null;
   sections?: string | null;
+  metadata?: string | null;
   indexed_at: number;
   chunk_count: number;
 }
@@ -59,6 +60,8 @@ export function toDocumentRecord(row: DocumentRow): DocumentRecord {
   if (row.page_count !== null) doc.pageCount = row.page_count;
   if (row.sections !== undefined && row.sections !== null)
     doc.sections = JSON.parse(row.sections) as Section[];
+  if (row.metadata !== undefined && row.metadata !== null)
+    doc.metadata = JSON.parse(row.metadata) as NonNullable<DocumentRecord["metadata"]>;
   return doc;
 }
 

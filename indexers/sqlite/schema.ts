@@ -112,6 +112,7 @@ const MIGRATIONS: string[] = [
   // path; replaced and deleted with it. The index finds a container's parts.
   `
   ALTER TABLE documents ADD COLUMN container TEXT;
+  ALTER TABLE documents ADD COLUMN metadata TEXT;
   CREATE INDEX documents_container ON documents (root, container) WHERE container IS NOT NULL;
   `,
 ];

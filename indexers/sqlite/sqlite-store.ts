@@ -168,6 +168,7 @@ export class SqliteStore implements Store {
       language: doc.language ?? null,
       pageCount: doc.pageCount ?? null,
       sections: doc.sections === undefined ? null : JSON.stringify(doc.sections),
+      metadata: doc.metadata === undefined ? null : JSON.stringify(doc.metadata),
       indexedAt: doc.indexedAt,
       chunkCount: chunks.length,
     }) as number;

@@ -10,14 +10,14 @@ export function prepareStatements(db: Database.Database) {
       .prepare(
         `
       INSERT INTO documents (root, path, container, kind, size, mtime_ms, sha256, status, reason, title,
-        language, page_count, sections, indexed_at, chunk_count)
+        language, page_count, sections, metadata, indexed_at, chunk_count)
       VALUES (@root, @path, @container, @kind, @size, @mtimeMs, @sha256, @status, @reason, @title,
-        @language, @pageCount, @sections, @indexedAt, @chunkCount)
+        @language, @pageCount, @sections, @metadata, @indexedAt, @chunkCount)
       ON CONFLICT (root, path) DO UPDATE SET container = excluded.container, kind = excluded.kind,
         size = excluded.size,
         mtime_ms = excluded.mtime_ms, sha256 = excluded.sha256, status = excluded.status,
         reason = excluded.reason, title = excluded.title, language = excluded.language,
-        page_count = excluded.page_count, sections = excluded.sections,
+        page_count = excluded.page_count, sections = excluded.sections, metadata = excluded.metadata,
         indexed_at = excluded.indexed_at, chunk_count = excluded.chunk_count
       RETURNING id`,
       )
@@ -47,7 +47,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     touch: db.prepare("UPDATE documents SET mtime_ms = ? WHERE root = ? AND path = ?"),
     getDoc: db.prepare(
-      `SELECT ${DOCUMENT_COLUMNS}, d.sections FROM documents d WHERE d.root = ? AND d.path = ?`,
+      `SELECT ${DOCUMENT_COLUMNS}, d.sections, d.metadata FROM documents d WHERE d.root = ? AND d.path = ?`,
     ),
     getText: db.prepare(
       "SELECT t.doc_id, t.text, t.gaps FROM document_text t JOIN documents d ON d.id = t.doc_id WHERE d.root = ? AND d.path = ?",

@@ -6,7 +6,7 @@
  * The parser (the worker pool) reads, hashes, parses and chunks the file in one go
  * (scanners/pool/prepare-document.ts), so this thread only turns the outcome into a row.
  */
-import type { SourceFile } from "../../scanners/types.js";
+import type { ParsedDocument, SourceFile } from "../../scanners/types.js";
 import type { ChunkOptions } from "../../scanners/chunk/index.js";
 import type {
   FileFacts,
@@ -114,6 +114,7 @@ async function prepareOwnDocument(
     language: doc.language,
     pageCount: doc.pageCount,
     sections: doc.sections,
+    metadata: documentMetadata(doc),
     chunkCount: chunks.length,
   };
   const write: DocumentWrite = { doc: record, chunks, text: doc.text };
@@ -144,11 +145,19 @@ function partWrite(container: SourceFile, facts: FileFacts, part: PreparedPart):
       language: doc.language,
       pageCount: doc.pageCount,
       sections: doc.sections,
+      metadata: documentMetadata(doc),
       chunkCount: chunks.length,
     },
     chunks,
     text: doc.text,
   };
+}
+
+/** The parser's metadata with the author, which ParsedDocument keeps apart; none if empty. */
+function documentMetadata(doc: ParsedDocument): DocumentRecord["metadata"] {
+  const metadata =
+    doc.author === undefined ? doc.metadata : { author: doc.author, ...doc.metadata };
+  return Object.keys(metadata).length === 0 ? undefined : metadata;
 }
 
 function notIndexed(record: DocumentRecord): PreparedFile {

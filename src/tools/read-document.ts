@@ -59,6 +59,14 @@ export const readDocumentOutput = {
   kind: z.string(),
   title: z.string().optional(),
   pageCount: z.number().optional(),
+  container: z
+    .string()
+    .optional()
+    .describe("for a document found inside a file (an e-mail's attachment): that file's path"),
+  metadata: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .describe("what the parser read besides the text: author, dates, an e-mail's recipients..."),
   ocr: ocrSchema,
   totalChars: z
     .number()
@@ -184,7 +192,10 @@ export async function readDocumentTool(ctx: ServerContext, args: ReadArgs) {
 }
 
 function respond(
-  doc: Pick<DocumentRecord, "root" | "path" | "kind" | "title" | "pageCount" | "sections">,
+  doc: Pick<
+    DocumentRecord,
+    "root" | "path" | "kind" | "title" | "pageCount" | "sections" | "container" | "metadata"
+  >,
   text: string,
   selection: Selection,
   args: ReadArgs,
@@ -211,6 +222,8 @@ function respond(
   };
   if (doc.title) structured.title = doc.title;
   if (doc.pageCount !== undefined) structured.pageCount = doc.pageCount;
+  if (doc.container !== undefined) structured.container = doc.container;
+  if (doc.metadata !== undefined) structured.metadata = doc.metadata;
   const ocr = ocrSummary(doc.sections);
   if (ocr !== undefined) structured.ocr = ocr;
   if (lines && piece.length > 0) {

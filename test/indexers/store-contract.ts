@@ -189,6 +189,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.getDocument(ROOT, "missing.txt")).toBeUndefined();
       });
 
+      it("keeps a document's metadata, returned by getDocument and left out of listings", async () => {
+        const store = await fresh();
+        const metadata = { author: "Ada", to: "Bob <bob@example.org>", attachments: 2, ocr: true };
+        await put(store, "m.eml", ["body"], { metadata });
+        expect((await store.getDocument(ROOT, "m.eml"))?.metadata).toEqual(metadata);
+        const listed = await store.documents({ roots: [ROOT] }, { limit: 5 });
+        expect(listed.items[0]?.metadata).toBeUndefined();
+        await put(store, "m.eml", ["body"]);
+        expect((await store.getDocument(ROOT, "m.eml"))?.metadata).toBeUndefined();
+      });
+
       it("lists a root's catalog in one call", async () => {
         const store = await fresh();
         await put(store, "a.txt", ["alpha"], { size: 1, mtimeMs: 11, sha256: "s1" });

@@ -170,8 +170,18 @@ describe.skipIf(!have)("e-mail attachments as documents of their own", () => {
     const resource = await session.client.readResource({ uri });
     const first = resource.contents[0] as { text?: string };
     expect(words(first.text ?? "").join(" ")).toContain(probe);
+    expect((result.structuredContent as { container?: string }).container).toBe("mail/m.eml");
     const message = await callTool(session.client, "read_document", { path: "mail/m.eml" });
-    const text = (message.structuredContent as { text: string }).text;
+    const { text, metadata } = message.structuredContent as {
+      text: string;
+      metadata: Record<string, unknown>;
+    };
+    expect(metadata).toMatchObject({
+      author: "Ada <ada@example.org>",
+      to: "Bob <bob@example.org>",
+      attachments: 4,
+    });
+    expect(typeof metadata["date"]).toBe("string");
     expect(text).toContain("Malade imaginaire.pdf");
     expect(text).not.toContain(probe);
   });
