@@ -1,12 +1,15 @@
 /**
  * Source code: the text is the file itself (lines match), the language comes from the file
- * name, and each top-level declaration starts a level-0 section headed "<kind> <name>" so the
- * chunker can cut between declarations and citations can name the function.
+ * name. With a tree-sitter grammar (scanners/syntax) the document carries the definitions and
+ * the syntax outline the chunker cuts along; without one, or when the grammar fails, each
+ * top-level declaration found by regular expression starts a level-0 section headed
+ * "<kind> <name>" so the chunker can cut between declarations and citations can name them.
  */
 import type { ParsedDocument } from "../types.js";
 import { findDeclarations } from "./code-declarations.js";
 import { LineIndex } from "../line-index.js";
 import { buildSections } from "./sections.js";
+import { readSyntax } from "../syntax/index.js";
 
 /** `text` must already have LF line endings (see normalizeNewlines). */
 export function parseCode(text: string, language: string | undefined): ParsedDocument {
@@ -21,5 +24,33 @@ export function parseCode(text: string, language: string | undefined): ParsedDoc
     headingPath: [d.title],
   }));
   doc.sections = buildSections(text, starts, lineIndex);
+  return doc;
+}
+
+/**
+ * parseCode plus what the grammar found. A file the grammar reads with errors keeps its
+ * symbols (a tree with an ERROR node is still right elsewhere) but is chunked by lines, as
+ * without a grammar; `metadata.syntax` says which happened and why.
+ */
+export async function parseCodeWithSyntax(
+  text: string,
+  path: string,
+  language: string | undefined,
+): Promise<ParsedDocument> {
+  const doc = parseCode(text, language);
+  const syntax = await readSyntax(text, path, language);
+  if (syntax === undefined) return doc;
+  if (!syntax.ok) {
+    doc.metadata["syntax"] = syntax.reason;
+    return doc;
+  }
+  const { symbols, outline, hasError } = syntax.facts;
+  doc.symbols = symbols;
+  if (hasError) {
+    doc.metadata["syntax"] = "parse errors: chunked by lines";
+    return doc;
+  }
+  doc.metadata["syntax"] = "tree-sitter";
+  doc.outline = outline;
   return doc;
 }
