@@ -74,7 +74,7 @@ const RULES: Record<string, Rules> = {
 };
 
 /** Lines that belong to the declaration below them: doc comments, decorators, attributes. */
-const LEADING = /^\s*(?:\/\/|\/\*|\*|#|@|--|\[|"""|''')/;
+export const LEADING_LINE = /^\s*(?:\/\/|\/\*|\*|#|@|--|\[|"""|''')/;
 
 const MAX_DECLARATION_LINE = 400;
 
@@ -124,7 +124,7 @@ export function findDeclarations(lines: readonly string[], language: string): De
     let start = line;
     while (
       start > floor &&
-      LEADING.test(lines[start - 1] ?? "") &&
+      LEADING_LINE.test(lines[start - 1] ?? "") &&
       (lines[start - 1] ?? "").trim() !== ""
     )
       start--;

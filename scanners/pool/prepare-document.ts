@@ -64,7 +64,10 @@ export async function prepareDocument(
   });
   if (!outcome.ok) return { ...outcome, facts };
   try {
-    return { ok: true, facts, doc: outcome.doc, chunks: chunkDocument(path, outcome.doc, chunk) };
+    const chunks = chunkDocument(path, outcome.doc, chunk);
+    // The outline served the chunker; it is neither stored nor worth copying to another thread.
+    delete outcome.doc.outline;
+    return { ok: true, facts, doc: outcome.doc, chunks };
   } catch (error) {
     return {
       ok: false,
