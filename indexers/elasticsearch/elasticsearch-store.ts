@@ -4,7 +4,7 @@
  * alias and swapped in atomically, reached through one retrying, circuit-breaking connection.
  */
 import type { estypes } from "@elastic/elasticsearch";
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { queryTerms } from "../text/query-terms.js";
 import {
@@ -20,6 +20,8 @@ import {
   type PendingChunk,
   type SearchHit,
   type SearchRequest,
+  type SymbolHit,
+  type SymbolQuery,
   type Store,
   type StoreStats,
   type TermFrequencies,
@@ -57,6 +59,7 @@ import {
 } from "./options.js";
 import { documentFilters, lexicalQuery, type ColumnWeights } from "./queries.js";
 import { runSearch, type SearchContext } from "./search.js";
+import { findSymbols } from "./symbols.js";
 import {
   CHUNK_READ_FIELDS,
   documentKey,
@@ -181,12 +184,17 @@ export class ElasticsearchStore implements Store {
     return written;
   }
 
-  async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
+  async upsertDocument(
+    doc: DocumentRecord,
+    chunks: Chunk[],
+    text?: string,
+    symbols?: CodeSymbol[],
+  ): Promise<void> {
     const key = documentKey(doc.root, doc.path);
     await this.upserts.submit({
       key,
       index: this.writeIndex,
-      item: { key, doc, chunks, text },
+      item: { key, doc, chunks, text, symbols },
     });
   }
 
@@ -354,6 +362,12 @@ export class ElasticsearchStore implements Store {
       covered: this.refresher.coveredUpTo(index),
     };
     return runSearch(ctx, request, model);
+  }
+
+  async findSymbols(query: SymbolQuery): Promise<SymbolHit[]> {
+    const index = this.layout.live;
+    await this.fresh(index);
+    return findSymbols(this.conn, index, query);
   }
 
   async stats(): Promise<StoreStats> {

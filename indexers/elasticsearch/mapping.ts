@@ -59,6 +59,9 @@ export const PROPERTIES: Record<string, unknown> = {
   indexed_at: { type: "long" },
   chunk_count: { type: "integer" },
   doc_text: { type: "text", index: false },
+  /** The document's definitions (symbols.ts), and their lower-case names to look them up by. */
+  symbols: { type: "object", enabled: false },
+  symbol_names: { type: "keyword" },
   // Chunk fields.
   chunk_id: { type: "keyword" },
   ord: { type: "integer" },

@@ -4,10 +4,11 @@
  * as given, and absent optional fields stay absent.
  */
 import { createHash } from "node:crypto";
-import type { Chunk, FileKind, Section } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol, FileKind, Section } from "../../scanners/types.js";
 import type { CatalogEntry, DocumentRecord, DocumentStatus } from "../store.js";
 import { SEARCH_FIELDS } from "./mapping.js";
 import { indexForm } from "./text-form.js";
+import { symbolFields } from "./symbols.js";
 
 export interface RecordSource {
   type: "doc";
@@ -28,6 +29,8 @@ export interface RecordSource {
   indexed_at: number;
   chunk_count: number;
   doc_text?: string;
+  symbols?: CodeSymbol[];
+  symbol_names?: string[];
 }
 
 export interface ChunkSource {
@@ -76,6 +79,7 @@ export function toRecordSource(
   gen: string,
   chunkCount: number,
   text?: string,
+  symbols?: CodeSymbol[],
 ): RecordSource {
   const source: RecordSource = {
     type: "doc",
@@ -97,6 +101,7 @@ export function toRecordSource(
   if (doc.pageCount !== undefined) source.page_count = doc.pageCount;
   if (doc.sections !== undefined) source.sections = doc.sections;
   if (text !== undefined) source.doc_text = text;
+  Object.assign(source, symbolFields(symbols));
   return source;
 }
 
@@ -193,4 +198,4 @@ export const CHUNK_READ_FIELDS = [
   "content_hash",
 ];
 
-export const RECORD_LIST_EXCLUDES = ["doc_text", "sections"];
+export const RECORD_LIST_EXCLUDES = ["doc_text", "sections", "symbols", "symbol_names"];

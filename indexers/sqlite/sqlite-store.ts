@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import {
   semanticRequestVector,
   type CatalogEntry,
@@ -24,7 +24,11 @@ import {
   type VectorModel,
   type PendingChunk,
   type ChunkVector,
+  type SymbolHit,
+  type SymbolQuery,
 } from "../store.js";
+import { foldName } from "../symbol-match.js";
+import { findSymbols } from "./symbols.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
@@ -120,7 +124,7 @@ export class SqliteStore implements Store {
     // difference between a per-document transaction and a raw bulk insert.
     this.upsertManyTx = db.transaction((writes: DocumentWrite[]) => {
       try {
-        for (const w of writes) this.replace(w.doc, w.chunks, w.text);
+        for (const w of writes) this.replace(w.doc, w.chunks, w.text, w.symbols);
         for (const rows of this.pendingFts.values())
           for (const row of rows) this.statements.insertFts.run(...row);
       } finally {
@@ -133,6 +137,7 @@ export class SqliteStore implements Store {
     doc: DocumentRecord,
     chunks: Chunk[],
     text: string | undefined,
+    symbols: CodeSymbol[] | undefined,
   ): void => {
     const s = this.statements;
     // A new document (every one of a cold run) has nothing to delete: one probe instead of
@@ -159,7 +164,20 @@ export class SqliteStore implements Store {
       s.deleteFts.run(id);
       s.deleteChunks.run(id);
       s.deleteText.run(id);
+      s.deleteSymbols.run(id);
     }
+    for (const sym of symbols ?? [])
+      s.insertSymbol.run(
+        id,
+        sym.name,
+        foldName(sym.name),
+        sym.kind,
+        sym.container,
+        sym.lineStart,
+        sym.lineEnd,
+        sym.nameLine,
+        sym.signature,
+      );
     if (text !== undefined) {
       const gaps = textGaps(text, chunks);
       if (gaps === undefined) s.insertText.run(id, text, null);
@@ -204,6 +222,7 @@ export class SqliteStore implements Store {
       s.deleteFts.run(id);
       s.deleteChunks.run(id);
       s.deleteText.run(id);
+      s.deleteSymbols.run(id);
       s.deleteDoc.run(id);
       this.vectors.dropOrphans(oldIds);
       deleted++;
@@ -211,8 +230,9 @@ export class SqliteStore implements Store {
     return deleted;
   };
 
-  async upsertDocument(doc: DocumentRecord, chunks: Chunk[], text?: string): Promise<void> {
-    this.upsertManyTx.immediate([{ doc, chunks, text }]);
+  async upsertDocument(...write: Parameters<Store["upsertDocument"]>): Promise<void> {
+    const [doc, chunks, text, symbols] = write;
+    this.upsertManyTx.immediate([{ doc, chunks, text, symbols }]);
   }
 
   async upsertDocuments(writes: DocumentWrite[]): Promise<void> {
@@ -290,6 +310,10 @@ export class SqliteStore implements Store {
     if (model === undefined) return [];
     const vector = semanticRequestVector(request, model);
     return semanticSearch(this.db, request, vector, this.distanceFunction, queryOptions, this.ann);
+  }
+
+  async findSymbols(query: SymbolQuery): Promise<SymbolHit[]> {
+    return findSymbols(this.db, query);
   }
 
   async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {

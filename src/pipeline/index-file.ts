@@ -102,7 +102,7 @@ export async function prepareFile(
   };
   return {
     result: { status: "indexed", chunks: chunks.length },
-    write: { doc: record, chunks, text: doc.text },
+    write: { doc: record, chunks, text: doc.text, symbols: doc.symbols },
   };
 }
 
@@ -116,7 +116,7 @@ function notIndexed(record: DocumentRecord): PreparedFile {
 
 export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promise<IndexFileResult> {
   const { result, write } = await prepareFile(file, ctx);
-  await ctx.store.upsertDocument(write.doc, write.chunks, write.text);
+  await ctx.store.upsertDocument(write.doc, write.chunks, write.text, write.symbols);
   return result;
 }
 
