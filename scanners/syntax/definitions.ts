@@ -17,6 +17,8 @@ export interface DefinitionRule {
   name?: (node: Node) => Node | null | undefined;
   /** The heading word, when it is not the kind ("impl Foo"). */
   label?: string;
+  /** How the name is written when its node is only part of it (C# `~Conn`, `operator ==`). */
+  spell?: (name: string) => string;
 }
 
 type Table = Record<string, DefinitionRule>;
@@ -177,16 +179,29 @@ export const DEFINITIONS: Record<GrammarName, Table> = {
   }),
   c: C_FAMILY,
   cpp: CPP,
-  csharp: byKind({
-    class: ["class_declaration", "record_declaration"],
-    struct: ["struct_declaration", "record_struct_declaration"],
-    interface: ["interface_declaration"],
-    enum: ["enum_declaration"],
-    method: ["method_declaration", "constructor_declaration", "destructor_declaration"],
-    function: ["local_function_statement"],
-    type: ["delegate_declaration"],
-    module: ["namespace_declaration", "file_scoped_namespace_declaration"],
-  }),
+  csharp: {
+    ...byKind({
+      class: ["class_declaration", "record_declaration"],
+      struct: ["struct_declaration", "record_struct_declaration"],
+      interface: ["interface_declaration"],
+      enum: ["enum_declaration"],
+      method: ["method_declaration", "constructor_declaration"],
+      function: ["local_function_statement"],
+      type: ["delegate_declaration"],
+      module: ["namespace_declaration", "file_scoped_namespace_declaration"],
+    }),
+    destructor_declaration: { kind: "method", spell: (name) => `~${name}` },
+    operator_declaration: {
+      kind: "method",
+      name: (n) => n.childForFieldName("operator"),
+      spell: (op) => `operator ${op}`,
+    },
+    conversion_operator_declaration: {
+      kind: "method",
+      name: (n) => n.childForFieldName("type"),
+      spell: (type) => `operator ${type}`,
+    },
+  },
   ruby: {
     method: { kind: "method" },
     singleton_method: { kind: "method" },

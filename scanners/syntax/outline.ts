@@ -55,7 +55,8 @@ export function readTree(grammar: GrammarName, tree: Tree, lines: readonly strin
     if (rule !== undefined) {
       const node = cursor.currentNode;
       const nameNode = rule.name ? rule.name(node) : node.childForFieldName("name");
-      const name = nameNode ? nameText(nameNode) : "";
+      const read = nameNode ? nameText(nameNode) : "";
+      const name = read !== "" && rule.spell ? rule.spell(read) : read;
       if (nameNode && name !== "" && name.length <= MAX_NAME) {
         let kind = kindOf(grammar, node, rule);
         const host = containers[containers.length - 1];

@@ -118,6 +118,25 @@ export const SOURCE_TREES: readonly SourceTree[] = [
     files: /\/lib\/ruby\/stdlib\/(?:net|uri|json|set|optparse)[^]*\.rb$/,
     maxFiles: 120,
   },
+  {
+    name: "block-library-9.20.0",
+    language: "php",
+    ctagsLanguage: "PHP",
+    url: "https://registry.npmjs.org/@wordpress/block-library/-/block-library-9.20.0.tgz",
+    sha256: "f7a1b341fc60e1edddb55f55b0c3537f75b22fbe9c772d2eb859bf4b0e1b1194",
+    archive: "tar.gz",
+    // The PHP of each block's server-side rendering; build/ and build-module/ repeat src/.
+    files: /\/package\/src\/.*\.php$/,
+  },
+  {
+    name: "edge-js-26.1.0",
+    language: "csharp",
+    ctagsLanguage: "C#",
+    url: "https://registry.npmjs.org/edge-js/-/edge-js-26.1.0.tgz",
+    sha256: "411bafe66d7a067e2d695b1f10d764f4717e3f0fff7d80b8c5b587b3abb60688",
+    archive: "tar.gz",
+    files: /\.cs$/,
+  },
 ];
 
 /** The unpacked tree (downloaded and checked on first use). */
