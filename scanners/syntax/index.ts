@@ -17,6 +17,14 @@ export type { TreeFacts } from "./outline.js";
  */
 export const MAX_SYNTAX_BYTES = 1 << 20;
 
+/**
+ * DOCINDEX_SYNTAX=off turns tree-sitter off: code is chunked by lines and has no symbols, as
+ * before it. An escape hatch (a grammar that misbehaves on some tree) and the bench's baseline.
+ */
+export function syntaxEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !/^(?:off|0|false|no)$/i.test(env.DOCINDEX_SYNTAX ?? "");
+}
+
 export type SyntaxResult = { ok: true; facts: TreeFacts } | { ok: false; reason: string };
 
 export async function readSyntax(
@@ -24,7 +32,7 @@ export async function readSyntax(
   path: string,
   language: string | undefined,
 ): Promise<SyntaxResult | undefined> {
-  const grammar = grammarFor(path, language);
+  const grammar = syntaxEnabled() ? grammarFor(path, language) : undefined;
   if (grammar === undefined) return undefined;
   if (text.length > MAX_SYNTAX_BYTES)
     return { ok: false, reason: "too large for the syntax parser" };

@@ -1,10 +1,10 @@
 /**
- * One walk over a syntax tree that yields both the symbols (every definition with its
- * container chain) and the outline the chunker cuts along (the multi-line named nodes, nested,
- * definitions headed "<kind> <name>"). The walk uses a tree cursor and reads node types and
- * positions from it; a Node object (a round trip into WebAssembly) is made only for
- * definitions. Single-line nodes get no block (the chunker never cuts inside a line) but are
- * entered: `export function f(): T;` is a definition inside a one-line export statement.
+ * The symbols and the outline of a syntax tree. Definitions come from one
+ * `descendantsOfType` call (the search runs inside WebAssembly, in document order); their
+ * container chains from a stack of the definitions that enclose them. The outline (the
+ * multi-line named nodes, nested, definitions headed "<kind> <name>") comes from a tree cursor
+ * that reads node types and positions without making Node objects, and does not enter a node
+ * on one line: nothing inside it needs a block, since the chunker never cuts inside a line.
  */
 import type { Node, Tree } from "web-tree-sitter";
 import type { CodeSymbol, SymbolKind, SyntaxBlock } from "../types.js";
@@ -22,89 +22,114 @@ const MAX_SIGNATURE = 200;
 /** Names longer than this are not names (a grammar took a whole expression). */
 const MAX_NAME = 200;
 
-interface Frame {
-  block: boolean;
-  container: boolean;
-}
-
 interface Container {
   name: string;
   kind: SymbolKind | "container";
+  endIndex: number;
+}
+
+/** The last line of a node: one that ends at column 0 ends with the previous line's newline. */
+function lastRow(start: number, end: { row: number; column: number }): number {
+  return end.column === 0 && end.row > start ? end.row - 1 : end.row;
 }
 
 export function readTree(grammar: GrammarName, tree: Tree, lines: readonly string[]): TreeFacts {
+  const { symbols, headings } = readDefinitions(grammar, tree, lines);
+  return { symbols, outline: readOutline(tree, headings), hasError: tree.rootNode.hasError };
+}
+
+function readDefinitions(
+  grammar: GrammarName,
+  tree: Tree,
+  lines: readonly string[],
+): { symbols: CodeSymbol[]; headings: Map<string, string> } {
   const table = DEFINITIONS[grammar];
   const symbols: CodeSymbol[] = [];
+  /** Heading of each multi-line definition, by its "first:last" rows (0-based). */
+  const headings = new Map<string, string>();
+  const containers: Container[] = [];
+  for (const node of tree.rootNode.descendantsOfType(Object.keys(table))) {
+    const rule = table[node.type];
+    if (rule === undefined) continue;
+    const nameNode = rule.name ? rule.name(node) : node.childForFieldName("name");
+    const read = nameNode ? nameText(nameNode) : "";
+    const name = read !== "" && rule.spell ? rule.spell(read) : read;
+    if (!nameNode || name === "" || name.length > MAX_NAME) continue;
+    while (
+      containers.length > 0 &&
+      (containers[containers.length - 1]?.endIndex ?? 0) <= node.startIndex
+    )
+      containers.pop();
+    let kind = kindOf(grammar, node, rule);
+    const host = containers[containers.length - 1];
+    if (kind === "function" && host !== undefined && METHOD_HOSTS.has(host.kind)) kind = "method";
+    const start = node.startPosition.row;
+    const end = lastRow(start, node.endPosition);
+    const nameRow = nameNode.startPosition.row;
+    const previous = symbols[symbols.length - 1];
+    // `x.f = function f() {}` is one definition, seen at the assignment and the function.
+    const repeated = previous?.name === name && previous.nameLine === nameRow + 1;
+    if (kind !== "container" && !repeated) {
+      const chain = containers.map((c) => c.name);
+      const scope = extraScope(grammar, node, nameNode);
+      if (scope !== undefined) chain.push(scope);
+      symbols.push({
+        name,
+        kind,
+        container: chain.join("."),
+        lineStart: start + 1,
+        lineEnd: end + 1,
+        nameLine: nameRow + 1,
+        signature: (lines[nameRow] ?? "").trim().slice(0, MAX_SIGNATURE),
+      });
+    }
+    const key = `${start}:${end}`;
+    if (end > start && !headings.has(key))
+      headings.set(
+        key,
+        `${kind === "method" || rule.label === undefined ? kind : rule.label} ${name}`,
+      );
+    containers.push({ name, kind, endIndex: node.endIndex });
+  }
+  return { symbols, headings };
+}
+
+function readOutline(tree: Tree, headings: Map<string, string>): SyntaxBlock[] {
   const outline: SyntaxBlock[] = [];
   const blocks: SyntaxBlock[] = [];
-  const containers: Container[] = [];
-  const frames: Frame[] = [];
+  /** Per entered node: whether it opened a block (popped when the cursor leaves it). */
+  const opened: boolean[] = [];
   const cursor = tree.walk();
 
   const enter = (): boolean => {
-    const frame: Frame = { block: false, container: false };
-    frames.push(frame);
-    const start = cursor.startPosition.row;
-    const endPosition = cursor.endPosition;
-    // A node that ends at column 0 ends with the previous line's newline.
-    const end =
-      endPosition.column === 0 && endPosition.row > start ? endPosition.row - 1 : endPosition.row;
-    if (frames.length === 1 || !cursor.nodeIsNamed) return true;
-    const rule = table[cursor.nodeType];
-    let heading: string | undefined;
-    if (rule !== undefined) {
-      const node = cursor.currentNode;
-      const nameNode = rule.name ? rule.name(node) : node.childForFieldName("name");
-      const read = nameNode ? nameText(nameNode) : "";
-      const name = read !== "" && rule.spell ? rule.spell(read) : read;
-      if (nameNode && name !== "" && name.length <= MAX_NAME) {
-        let kind = kindOf(grammar, node, rule);
-        const host = containers[containers.length - 1];
-        if (kind === "function" && host !== undefined && METHOD_HOSTS.has(host.kind))
-          kind = "method";
-        const chain = containers.map((c) => c.name);
-        const scope = extraScope(grammar, node, nameNode);
-        if (scope !== undefined) chain.push(scope);
-        const previous = symbols[symbols.length - 1];
-        // `x.f = function f() {}` is one definition, seen at the assignment and the function.
-        const repeated =
-          previous?.name === name && previous.nameLine === nameNode.startPosition.row + 1;
-        if (kind !== "container" && !repeated) {
-          const nameRow = nameNode.startPosition.row;
-          symbols.push({
-            name,
-            kind,
-            container: chain.join("."),
-            lineStart: start + 1,
-            lineEnd: end + 1,
-            nameLine: nameRow + 1,
-            signature: (lines[nameRow] ?? "").trim().slice(0, MAX_SIGNATURE),
-          });
-        }
-        heading = `${kind === "method" || rule.label === undefined ? kind : rule.label} ${name}`;
-        containers.push({ name, kind });
-        frame.container = true;
-      }
+    if (opened.length === 0 || !cursor.nodeIsNamed) {
+      opened.push(false);
+      return opened.length === 1;
     }
-    if (end === start) return true;
+    const start = cursor.startPosition.row;
+    const end = lastRow(start, cursor.endPosition);
+    if (end === start) {
+      opened.push(false);
+      return false;
+    }
+    const heading = headings.get(`${start}:${end}`);
     const top = blocks[blocks.length - 1];
     if (top !== undefined && top.lineStart === start + 1 && top.lineEnd === end + 1) {
       // `export class X {}` and its class are one block: the wrapper gives no cut of its own.
-      if (heading !== undefined && top.heading === undefined) top.heading = heading;
+      if (heading !== undefined) top.heading ??= heading;
+      opened.push(false);
       return true;
     }
     const block: SyntaxBlock = { lineStart: start + 1, lineEnd: end + 1, children: [] };
     if (heading !== undefined) block.heading = heading;
     (top?.children ?? outline).push(block);
     blocks.push(block);
-    frame.block = true;
+    opened.push(true);
     return true;
   };
 
   const leave = (): void => {
-    const frame = frames.pop();
-    if (frame?.block) blocks.pop();
-    if (frame?.container) containers.pop();
+    if (opened.pop()) blocks.pop();
   };
 
   try {
@@ -112,7 +137,7 @@ export function readTree(grammar: GrammarName, tree: Tree, lines: readonly strin
       if (enter() && cursor.gotoFirstChild()) continue;
       leave();
       while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { symbols, outline, hasError: tree.rootNode.hasError };
+        if (!cursor.gotoParent()) return outline;
         leave();
       }
     }
