@@ -25,6 +25,12 @@ export function syntaxEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return !/^(?:off|0|false|no)$/i.test(env.DOCINDEX_SYNTAX ?? "");
 }
 
+/**
+ * Minified or generated code (a bundle's few long lines): its definitions are not names anyone
+ * looks up, its syntax chunks no better than line chunks, and parsing it is most of the cost.
+ */
+const MAX_MEAN_LINE = 300;
+
 export type SyntaxResult = { ok: true; facts: TreeFacts } | { ok: false; reason: string };
 
 export async function readSyntax(
@@ -36,6 +42,10 @@ export async function readSyntax(
   if (grammar === undefined) return undefined;
   if (text.length > MAX_SYNTAX_BYTES)
     return { ok: false, reason: "too large for the syntax parser" };
+  let lineCount = 1;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lineCount++;
+  if (text.length / lineCount > MAX_MEAN_LINE)
+    return { ok: false, reason: "minified (long lines): not parsed for syntax" };
   try {
     const parser = await parserFor(grammar);
     const tree = parser.parse(text);

@@ -8,6 +8,7 @@ import { chunkDocument, estimateTokens } from "../../../scanners/chunk/index.js"
 import { parseCode, parseCodeWithSyntax } from "../../../scanners/parsers/code.js";
 import type { Chunk } from "../../../scanners/types.js";
 import { expectExactLines } from "./helpers.js";
+import { syntaxEnabled } from "../../../scanners/syntax/index.js";
 
 function expectWellFormed(text: string, chunks: Chunk[], budget: number): void {
   expect(chunks.length).toBeGreaterThan(0);
@@ -156,5 +157,17 @@ describe("chunkDocument on a syntax outline", () => {
     expect(chunkDocument("F.kt", doc, { maxTokens: 80 })).toEqual(
       chunkDocument("F.kt", parseCode(text, "kotlin"), { maxTokens: 80 }),
     );
+  });
+
+  it("does not parse minified code, nor any code when DOCINDEX_SYNTAX=off", async () => {
+    const bundle = Array.from({ length: 20 }, (_, i) =>
+      Array.from({ length: 40 }, (_, j) => `function f${i}_${j}(a){return a+${j}}`).join(";"),
+    ).join("\n");
+    const doc = await parseCodeWithSyntax(bundle, "dist/app.min.js", "javascript");
+    expect(doc.metadata["syntax"]).toMatch(/^minified/);
+    expect(doc.symbols).toBeUndefined();
+    expect(syntaxEnabled({ DOCINDEX_SYNTAX: "off" })).toBe(false);
+    expect(syntaxEnabled({ DOCINDEX_SYNTAX: "0" })).toBe(false);
+    expect(syntaxEnabled({})).toBe(true);
   });
 });
