@@ -17,7 +17,7 @@ const ROUNDS = Number(process.env.DOCINDEX_BENCH_ROUNDS ?? 3);
 const CHILD = fileURLToPath(new URL("./index-child.js", import.meta.url));
 const MB = 1024 * 1024;
 
-function indexOnce(root: string, syntax: "on" | "off"): ChildResult {
+function indexOnce(root: string, syntax: "auto" | "off"): ChildResult {
   rmSync(join(root, ".docindex"), { recursive: true, force: true });
   const out = execFileSync(process.execPath, [CHILD, "docindex", root], {
     encoding: "utf8",
@@ -65,7 +65,7 @@ export async function symbolsBench(workDir: string): Promise<void> {
   const off: ChildResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     off.push(indexOnce(tree, "off"));
-    on.push(indexOnce(tree, "on"));
+    on.push(indexOnce(tree, "auto"));
   }
   const pick = (rs: ChildResult[], f: (r: ChildResult) => number) => median(rs.map(f));
   const row = (label: string, rs: ChildResult[], base: ChildResult[]) => {

@@ -11,6 +11,9 @@ import { LineIndex } from "../line-index.js";
 import { buildSections } from "./sections.js";
 import { readSyntax } from "../syntax/index.js";
 
+/** Symbols kept per file at most. */
+export const MAX_SYMBOLS = 20_000;
+
 /** `text` must already have LF line endings (see normalizeNewlines). */
 export function parseCode(text: string, language: string | undefined): ParsedDocument {
   const doc: ParsedDocument = { text, sections: [], linesMatchSource: true, metadata: {} };
@@ -36,16 +39,19 @@ export async function parseCodeWithSyntax(
   text: string,
   path: string,
   language: string | undefined,
+  mode: "auto" | "off" = "auto",
 ): Promise<ParsedDocument> {
   const doc = parseCode(text, language);
-  const syntax = await readSyntax(text, path, language);
+  const syntax = mode === "off" ? undefined : await readSyntax(text, path, language);
   if (syntax === undefined) return doc;
   if (!syntax.ok) {
     doc.metadata["syntax"] = syntax.reason;
     return doc;
   }
   const { symbols, outline, hasError } = syntax.facts;
-  doc.symbols = symbols;
+  // Generated tables of thousands of constants are not worth a row each; the first ones stay.
+  doc.symbols = symbols.length > MAX_SYMBOLS ? symbols.slice(0, MAX_SYMBOLS) : symbols;
+  if (symbols.length > MAX_SYMBOLS) doc.metadata["symbolsDropped"] = symbols.length - MAX_SYMBOLS;
   if (hasError) {
     doc.metadata["syntax"] = "parse errors: chunked by lines";
     return doc;

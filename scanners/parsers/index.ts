@@ -65,7 +65,7 @@ export async function parseBytes(
     const decoded = decodeText(bytes, kind === "html" ? htmlCharset(bytes) : undefined);
     const text = normalizeNewlines(decoded.text);
     if (text.trim() === "") return skipped(REASONS.empty);
-    const outcome = await parseText(text, kind, path);
+    const outcome = await parseText(text, kind, path, options.syntax ?? "auto");
     if (outcome.ok) outcome.doc.metadata["encoding"] = decoded.encoding;
     return outcome;
   } catch (error) {
@@ -73,12 +73,17 @@ export async function parseBytes(
   }
 }
 
-async function parseText(text: string, kind: FileKind, path: string): Promise<ParseOutcome> {
+async function parseText(
+  text: string,
+  kind: FileKind,
+  path: string,
+  syntax: "auto" | "off",
+): Promise<ParseOutcome> {
   switch (kind) {
     case "markdown":
       return indexed(parseMarkdown(text, markupFlavorForPath(path)));
     case "code":
-      return indexed(await parseCodeWithSyntax(text, path, languageForPath(path)));
+      return indexed(await parseCodeWithSyntax(text, path, languageForPath(path), syntax));
     case "html":
       return nonEmpty(parseHtml(text));
     case "notebook":

@@ -18,14 +18,6 @@ export type { TreeFacts } from "./outline.js";
 export const MAX_SYNTAX_BYTES = 1 << 20;
 
 /**
- * DOCINDEX_SYNTAX=off turns tree-sitter off: code is chunked by lines and has no symbols, as
- * before it. An escape hatch (a grammar that misbehaves on some tree) and the bench's baseline.
- */
-export function syntaxEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !/^(?:off|0|false|no)$/i.test(env.DOCINDEX_SYNTAX ?? "");
-}
-
-/**
  * Minified or generated code (a bundle's few long lines): its definitions are not names anyone
  * looks up, its syntax chunks no better than line chunks, and parsing it is most of the cost.
  */
@@ -38,7 +30,7 @@ export async function readSyntax(
   path: string,
   language: string | undefined,
 ): Promise<SyntaxResult | undefined> {
-  const grammar = syntaxEnabled() ? grammarFor(path, language) : undefined;
+  const grammar = grammarFor(path, language);
   if (grammar === undefined) return undefined;
   if (text.length > MAX_SYNTAX_BYTES)
     return { ok: false, reason: "too large for the syntax parser" };

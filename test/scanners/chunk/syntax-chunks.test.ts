@@ -8,7 +8,6 @@ import { chunkDocument, estimateTokens } from "../../../scanners/chunk/index.js"
 import { parseCode, parseCodeWithSyntax } from "../../../scanners/parsers/code.js";
 import type { Chunk } from "../../../scanners/types.js";
 import { expectExactLines } from "./helpers.js";
-import { syntaxEnabled } from "../../../scanners/syntax/index.js";
 
 function expectWellFormed(text: string, chunks: Chunk[], budget: number): void {
   expect(chunks.length).toBeGreaterThan(0);
@@ -159,15 +158,17 @@ describe("chunkDocument on a syntax outline", () => {
     );
   });
 
-  it("does not parse minified code, nor any code when DOCINDEX_SYNTAX=off", async () => {
+  it("does not parse minified code, nor any code with syntax off", async () => {
     const bundle = Array.from({ length: 20 }, (_, i) =>
       Array.from({ length: 40 }, (_, j) => `function f${i}_${j}(a){return a+${j}}`).join(";"),
     ).join("\n");
     const doc = await parseCodeWithSyntax(bundle, "dist/app.min.js", "javascript");
     expect(doc.metadata["syntax"]).toMatch(/^minified/);
     expect(doc.symbols).toBeUndefined();
-    expect(syntaxEnabled({ DOCINDEX_SYNTAX: "off" })).toBe(false);
-    expect(syntaxEnabled({ DOCINDEX_SYNTAX: "0" })).toBe(false);
-    expect(syntaxEnabled({})).toBe(true);
+    const text = "class A:\n    def f(self):\n        return 1\n";
+    const off = await parseCodeWithSyntax(text, "a.py", "python", "off");
+    expect(off.symbols).toBeUndefined();
+    expect(off.outline).toBeUndefined();
+    expect(off).toEqual(parseCode(text, "python"));
   });
 });
