@@ -259,22 +259,19 @@ describe("parseFile: broken and encrypted DOCX and PDF", () => {
     });
   });
 
-  it.skipIf(!HAVE_DOCS)(
-    "fails garbage under a .pdf name and survives a truncated PDF",
-    async () => {
-      const garbage = await parseFile(dir.write("garbage.pdf", "this is not a pdf at all"), "pdf");
-      expect(garbage).toMatchObject({
-        ok: false,
-        status: "failed",
-        reason: expect.stringMatching(/^corrupt: /),
-      });
-      const real = readFileSync(join(DATASETS, "pdf", "pdfbox__input__cweb.pdf"));
-      const truncated = await parseFile(
-        dir.write("truncated.pdf", real.subarray(0, Math.floor(real.length * 0.6))),
-        "pdf",
-      );
-      if (truncated.ok) expect(truncated.doc.text.length).toBeGreaterThan(0);
-      else expect(truncated.reason).toMatch(/^(corrupt: |no extractable text)/);
-    },
-  );
+  it.skipIf(!HAVE_DOCS)("fails garbage under a .pdf name and survives a truncated PDF", async () => {
+    const garbage = await parseFile(dir.write("garbage.pdf", "this is not a pdf at all"), "pdf");
+    expect(garbage).toMatchObject({
+      ok: false,
+      status: "failed",
+      reason: expect.stringMatching(/^corrupt: /),
+    });
+    const real = readFileSync(join(DATASETS, "pdf", "pdfbox__input__cweb.pdf"));
+    const truncated = await parseFile(
+      dir.write("truncated.pdf", real.subarray(0, Math.floor(real.length * 0.6))),
+      "pdf",
+    );
+    if (truncated.ok) expect(truncated.doc.text.length).toBeGreaterThan(0);
+    else expect(truncated.reason).toMatch(/^(corrupt: |no extractable text)/);
+  });
 });
