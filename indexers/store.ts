@@ -13,6 +13,12 @@ export interface DocumentRecord {
   root: string;
   /** Root-relative POSIX path. */
   path: string;
+  /**
+   * Set on a document found inside a file rather than on disk (an e-mail's attachment): the
+   * path of that file. Its own path is then `<container>#<name>` (scanners/parsers/embedded.ts),
+   * and it is stored, replaced and deleted with its container (Store.upsertDocument).
+   */
+  container?: string;
   kind: FileKind;
   size: number;
   mtimeMs: number;
@@ -130,10 +136,20 @@ export interface DocumentPage {
 
 /** What the incremental diff needs to know about a stored document, keyed by path. */
 export interface CatalogEntry {
+  /** DocumentRecord.container: a document that is not a file of the walk. */
+  container?: string;
   size: number;
   mtimeMs: number;
   sha256: string;
   status: DocumentStatus;
+}
+
+/** A catalog entry as every store builds it from its row: `container` only when there is one. */
+export function catalogEntry(
+  fields: Omit<CatalogEntry, "container">,
+  container: string | null | undefined,
+): CatalogEntry {
+  return container === null || container === undefined ? fields : { ...fields, container };
 }
 
 export interface StoreStats {
@@ -160,6 +176,8 @@ export interface DocumentWrite {
   text?: string;
   /** The definitions in the document (code with a grammar), replaced with it. */
   symbols?: CodeSymbol[];
+  /** The documents inside this one (see Store.upsertDocument); each has `container: doc.path`. */
+  parts?: DocumentWrite[];
 }
 
 /** How a symbol query's name is compared with stored names (case-insensitive, exact case first). */
@@ -198,11 +216,16 @@ export interface Store {
   /**
    * Replaces the document, all its chunks and its extracted text atomically: a search never
    * sees half of it. Skipped and failed documents are upserted too, with no chunks.
+   *
+   * `parts`, when given, replace every document stored with `container` = doc.path (none: they
+   * all go). A part never replaces a document that is a file of its own (no container) at the
+   * same path: the file on disk wins, and a file written over a part replaces it.
    */
   upsertDocument(
     doc: DocumentRecord,
     chunks: Chunk[],
     text?: string,
+    parts?: DocumentWrite[],
     symbols?: CodeSymbol[],
   ): Promise<void>;
   /**
@@ -212,6 +235,7 @@ export interface Store {
   upsertDocuments?(writes: DocumentWrite[]): Promise<void>;
   /** Records a new mtime for a document whose content hash did not change. */
   touchDocument(root: string, path: string, mtimeMs: number): Promise<void>;
+  /** Deletes these documents and the documents inside them (their parts); counts the former. */
   deleteDocuments(root: string, paths: string[]): Promise<number>;
   getDocument(root: string, path: string): Promise<DocumentRecord | undefined>;
   /** Full extracted text of an indexed document, if stored. */

@@ -115,6 +115,22 @@ export interface ParsedDocument {
    * Dropped once the document is chunked: it is not stored, nor sent between threads.
    */
   outline?: SyntaxBlock[];
+  /**
+   * Files found inside this one that are documents of their own: an e-mail's attachments. The
+   * pipeline stores each as `<this path>#<name>` (scanners/README.md, "Files inside files").
+   */
+  embedded?: EmbeddedFile[];
+}
+
+/** A file inside another, parsed like a file of its own (scanners/parsers/embedded.ts). */
+export interface EmbeddedFile {
+  /** Unique within its container; never holds "/" or control characters. */
+  name: string;
+  kind: FileKind;
+  size: number;
+  /** sha256 of its bytes: what tells an edited attachment from an unchanged one. */
+  sha256: string;
+  outcome: ParseOutcome;
 }
 
 export type SymbolKind =

@@ -15,6 +15,7 @@ import {
   type DocumentFilter,
   type DocumentPage,
   type DocumentRecord,
+  type DocumentWrite as StoreDocumentWrite,
   type DocumentStatus,
   type Page,
   type PendingChunk,
@@ -46,6 +47,7 @@ import { MetaCache } from "./meta-cache.js";
 import { replaceDocuments, type DocumentWrite } from "./group-writes.js";
 import { PitCache } from "./pit-cache.js";
 import { UpsertBatcher } from "./upsert-batcher.js";
+import { fileKeys, storedParts } from "./parts.js";
 import { Refresher } from "./refresher.js";
 import { UnrefreshedVectors } from "./vector-writes.js";
 import {
@@ -188,14 +190,61 @@ export class ElasticsearchStore implements Store {
     doc: DocumentRecord,
     chunks: Chunk[],
     text?: string,
+    parts?: StoreDocumentWrite[],
     symbols?: CodeSymbol[],
   ): Promise<void> {
     const key = documentKey(doc.root, doc.path);
-    await this.upserts.submit({
-      key,
-      index: this.writeIndex,
-      item: { key, doc, chunks, text, symbols },
-    });
+    const index = this.writeIndex;
+    // Only a container stored before can have parts to replace: a cold run searches for none.
+    const existed =
+      parts !== undefined &&
+      (await getRecord(this.writeContext(index), key, { includes: ["gen"] })) !== undefined;
+    await this.upserts.submit({ key, index, item: { key, doc, chunks, text, symbols } });
+    if (parts !== undefined) await this.replaceParts(index, doc, parts, existed);
+  }
+
+  /**
+   * The parts of a container just written: stored parts it no longer has go, then the new ones
+   * are written, except where a file of its own has the same path. Not one atomic step as in
+   * SQLite: a crash between leaves old parts, which the next write of the container removes.
+   */
+  private async replaceParts(
+    index: string,
+    container: DocumentRecord,
+    parts: StoreDocumentWrite[],
+    existed: boolean,
+  ): Promise<void> {
+    const ctx = this.writeContext(index);
+    if (existed) {
+      await this.fresh(index);
+      const kept = new Set(parts.map((p) => p.doc.path));
+      const stale = (await storedParts(ctx, container.root, [container.path])).filter(
+        (path) => !kept.has(path),
+      );
+      await this.removeAt(index, container.root, stale);
+    }
+    const keyed = parts.map((part) => ({ part, key: documentKey(part.doc.root, part.doc.path) }));
+    const files = await fileKeys(
+      ctx,
+      keyed.map((k) => k.key),
+    );
+    await Promise.all(
+      keyed
+        .filter(({ key }) => !files.has(key))
+        .map(({ part, key }) =>
+          this.upserts.submit({
+            key,
+            index,
+            item: {
+              key,
+              doc: { ...part.doc, container: container.path },
+              chunks: part.chunks,
+              text: part.text,
+              symbols: part.symbols,
+            },
+          }),
+        ),
+    );
   }
 
   private async writeGroup(index: string, items: DocumentWrite[]): Promise<unknown[]> {
@@ -227,18 +276,30 @@ export class ElasticsearchStore implements Store {
     const indices = this.rebuilding ? [this.layout.rebuild, this.layout.live] : [this.layout.live];
     let deleted = 0;
     for (let i = 0; i < paths.length; i += DELETE_BATCH) {
-      const keys = [...new Set(paths.slice(i, i + DELETE_BATCH).map((p) => documentKey(root, p)))];
-      const counts = await this.locks.run(keys, async () => {
-        const results: number[] = [];
-        for (const index of indices) {
-          results.push(await removeDocuments(this.writeContext(index), keys));
-          this.refresher.wrote(index);
-        }
-        return results;
-      });
+      const batch = paths.slice(i, i + DELETE_BATCH);
+      const counts: number[] = [];
+      for (const index of indices) {
+        // The documents inside the deleted ones go with them.
+        await this.fresh(index);
+        await this.removeAt(index, root, await storedParts(this.writeContext(index), root, batch));
+        counts.push(await this.removeAt(index, root, batch));
+      }
       deleted += counts[0] ?? 0;
     }
     return deleted;
+  }
+
+  /** Removes documents from one index, under their keys' locks; counts those that were there. */
+  private async removeAt(index: string, root: string, paths: string[]): Promise<number> {
+    if (paths.length === 0) return 0;
+    const keys = [...new Set(paths.map((p) => documentKey(root, p)))];
+    return this.locks.run(keys, async () => {
+      try {
+        return await removeDocuments(this.writeContext(index), keys);
+      } finally {
+        this.refresher.wrote(index);
+      }
+    });
   }
 
   async getDocument(root: string, path: string): Promise<DocumentRecord | undefined> {
@@ -303,7 +364,7 @@ export class ElasticsearchStore implements Store {
           size: CATALOG_PAGE,
           query: { bool: { filter: [{ term: { type: "doc" } }, { term: { root } }] } },
           sort: [{ path: "asc" }],
-          _source: ["path", "size", "mtime", "sha256", "status"],
+          _source: ["path", "container", "size", "mtime", "sha256", "status"],
           track_total_hits: false,
           ...(after === undefined ? {} : { search_after: after }),
         }),

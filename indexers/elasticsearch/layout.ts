@@ -7,7 +7,15 @@
  */
 import { StoreError } from "../store.js";
 import { isStatus, type EsConnection } from "./connection.js";
-import { indexBody, readMeta, SCHEMA_VERSION, type IndexMeta, type IndexShape } from "./mapping.js";
+import {
+  ADDED_FIELDS,
+  indexBody,
+  PROPERTIES,
+  readMeta,
+  SCHEMA_VERSION,
+  type IndexMeta,
+  type IndexShape,
+} from "./mapping.js";
 import { damagedIndexError, findDamage } from "./damage.js";
 
 export interface Layout {
@@ -97,6 +105,7 @@ export async function ensureLive(
   // so an index listed here without an alias resolved after it has really lost its alias.
   const physical = (await existingNumbers(conn, layout)).sort((a, b) => a - b);
   const live = await resolveAlias(conn, layout.live);
+  if (live !== undefined) await addMissingFields(conn, live);
   const damage = await findDamage(
     conn,
     layout,
@@ -120,6 +129,23 @@ export async function ensureLive(
     );
   }
   return checkSchema(conn, layout.live);
+}
+
+/**
+ * Puts the fields docindex added since an index was created (mapping.ts ADDED_FIELDS) on it.
+ * Only on docindex's own index, and a field that exists with another type is left for the
+ * damage check to report.
+ */
+async function addMissingFields(conn: EsConnection, index: string): Promise<void> {
+  const result = await conn.call("read mapping", (c) => c.indices.getMapping({ index }));
+  const mappings = Object.values(result)[0]?.mappings;
+  if (readMeta(mappings) === undefined) return;
+  const missing = ADDED_FIELDS.filter((field) => mappings?.properties?.[field] === undefined);
+  if (missing.length === 0) return;
+  const properties = Object.fromEntries(missing.map((field) => [field, PROPERTIES[field]]));
+  await conn.call("add mapping fields", (c) =>
+    c.indices.putMapping({ index, properties: properties as never }),
+  );
 }
 
 export async function readIndexMeta(conn: EsConnection, alias: string): Promise<IndexMeta> {

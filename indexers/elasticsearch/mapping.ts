@@ -12,6 +12,13 @@ export const SCHEMA_VERSION = 1;
 
 export const TEXT_ANALYZER = "docindex_text";
 
+/**
+ * Fields added to PROPERTIES after schema 1 was released. An index written before them lacks
+ * them; they are added to its mapping when it opens (layout.ts), which Elasticsearch allows for
+ * new fields without a rebuild: old documents simply have no value for them.
+ */
+export const ADDED_FIELDS: readonly string[] = ["container"];
+
 /** Search fields in the order of the SQLite store's FTS columns (and its weights). */
 export const SEARCH_FIELDS = {
   title: "title_terms",
@@ -45,6 +52,8 @@ export const PROPERTIES: Record<string, unknown> = {
   gen: { type: "keyword" },
   root: { type: "keyword" },
   path: { type: "keyword" },
+  /** Record field: the file a document was found in (an e-mail's attachment). */
+  container: { type: "keyword" },
   kind: { type: "keyword" },
   mtime: { type: "long" },
   // Record fields.

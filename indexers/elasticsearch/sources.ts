@@ -5,7 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import type { Chunk, CodeSymbol, FileKind, Section } from "../../scanners/types.js";
-import type { CatalogEntry, DocumentRecord, DocumentStatus } from "../store.js";
+import {
+  catalogEntry,
+  type CatalogEntry,
+  type DocumentRecord,
+  type DocumentStatus,
+} from "../store.js";
 import { SEARCH_FIELDS } from "./mapping.js";
 import { indexForm } from "./text-form.js";
 import { symbolFields } from "./symbols.js";
@@ -16,6 +21,7 @@ export interface RecordSource {
   gen: string;
   root: string;
   path: string;
+  container?: string;
   kind: string;
   mtime: number;
   status: string;
@@ -95,6 +101,7 @@ export function toRecordSource(
     indexed_at: doc.indexedAt,
     chunk_count: chunkCount,
   };
+  if (doc.container !== undefined) source.container = doc.container;
   if (doc.reason !== undefined) source.reason = doc.reason;
   if (doc.title !== undefined) source.title = doc.title;
   if (doc.language !== undefined) source.language = doc.language;
@@ -117,6 +124,7 @@ export function toDocumentRecord(source: RecordSource): DocumentRecord {
     indexedAt: source.indexed_at,
     chunkCount: source.chunk_count,
   };
+  if (source.container !== undefined) doc.container = source.container;
   if (source.reason !== undefined) doc.reason = source.reason;
   if (source.title !== undefined) doc.title = source.title;
   if (source.language !== undefined) doc.language = source.language;
@@ -126,12 +134,15 @@ export function toDocumentRecord(source: RecordSource): DocumentRecord {
 }
 
 export function toCatalogEntry(source: RecordSource): CatalogEntry {
-  return {
-    size: source.size,
-    mtimeMs: source.mtime,
-    sha256: source.sha256,
-    status: source.status as DocumentStatus,
-  };
+  return catalogEntry(
+    {
+      size: source.size,
+      mtimeMs: source.mtime,
+      sha256: source.sha256,
+      status: source.status as DocumentStatus,
+    },
+    source.container,
+  );
 }
 
 export function toChunkSource(

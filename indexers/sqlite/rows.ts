@@ -6,6 +6,7 @@ export interface DocumentRow {
   id: number;
   root: string;
   path: string;
+  container: string | null;
   kind: string;
   size: number;
   mtime_ms: number;
@@ -51,6 +52,7 @@ export function toDocumentRecord(row: DocumentRow): DocumentRecord {
     indexedAt: row.indexed_at,
     chunkCount: row.chunk_count,
   };
+  if (row.container !== null) doc.container = row.container;
   if (row.reason !== null) doc.reason = row.reason;
   if (row.title !== null) doc.title = row.title;
   if (row.language !== null) doc.language = row.language;

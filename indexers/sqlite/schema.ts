@@ -108,6 +108,12 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER chunk_vectors_log_delete AFTER DELETE ON chunk_vectors
     BEGIN INSERT INTO vector_log (vector_id) VALUES (old.id); END;
   `,
+  // container: set on a document found inside a file (an e-mail's attachment), to that file's
+  // path; replaced and deleted with it. The index finds a container's parts.
+  `
+  ALTER TABLE documents ADD COLUMN container TEXT;
+  CREATE INDEX documents_container ON documents (root, container) WHERE container IS NOT NULL;
+  `,
   // Definitions tree-sitter found in code (scanners/syntax), replaced with their document.
   // name_folded (lower case) serves exact, prefix (a range on the index) and fuzzy (LIKE) lookups.
   `

@@ -8,6 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import {
+  catalogEntry,
   semanticRequestVector,
   type CatalogEntry,
   type DocumentFilter,
@@ -124,7 +125,7 @@ export class SqliteStore implements Store {
     // difference between a per-document transaction and a raw bulk insert.
     this.upsertManyTx = db.transaction((writes: DocumentWrite[]) => {
       try {
-        for (const w of writes) this.replace(w.doc, w.chunks, w.text, w.symbols);
+        for (const w of writes) this.replaceWithParts(w);
         for (const rows of this.pendingFts.values())
           for (const row of rows) this.statements.insertFts.run(...row);
       } finally {
@@ -133,12 +134,31 @@ export class SqliteStore implements Store {
     });
   }
 
-  private readonly replace = (
+  /** A document and, when given, the documents inside it (Store.upsertDocument). */
+  private replaceWithParts(write: DocumentWrite): void {
+    const { doc, parts } = write;
+    const replacing = this.replace(doc, write.chunks, write.text, write.symbols);
+    if (parts === undefined) return;
+    if (replacing) {
+      for (const id of this.statements.partIds.all(doc.root, doc.path) as number[])
+        this.removeRow(id);
+    }
+    for (const part of parts) {
+      const slot = this.statements.docSlot.get(part.doc.root, part.doc.path) as
+        { id: number; container: string | null } | undefined;
+      // A file of that name on disk wins over the attachment.
+      if (slot !== undefined && slot.container === null) continue;
+      this.replace({ ...part.doc, container: doc.path }, part.chunks, part.text, part.symbols);
+    }
+  }
+
+  /** Writes one document row with its chunks and text; true when it replaced a stored one. */
+  private replace(
     doc: DocumentRecord,
     chunks: Chunk[],
     text: string | undefined,
     symbols: CodeSymbol[] | undefined,
-  ): void => {
+  ): boolean {
     const s = this.statements;
     // A new document (every one of a cold run) has nothing to delete: one probe instead of
     // four statements and the vector-orphan checks.
@@ -146,6 +166,7 @@ export class SqliteStore implements Store {
     const id = s.upsertDoc.get({
       root: doc.root,
       path: doc.path,
+      container: doc.container ?? null,
       kind: doc.kind,
       size: doc.size,
       mtimeMs: doc.mtimeMs,
@@ -210,7 +231,8 @@ export class SqliteStore implements Store {
       ]);
     }
     this.vectors.dropOrphans(oldIds);
-  };
+    return replacing;
+  }
 
   private readonly remove = (root: string, paths: string[]): number => {
     const s = this.statements;
@@ -218,21 +240,32 @@ export class SqliteStore implements Store {
     for (const p of paths) {
       const id = s.docId.get(root, p) as number | undefined;
       if (id === undefined) continue;
-      const oldIds = s.chunkIds.all(id) as string[];
-      s.deleteFts.run(id);
-      s.deleteChunks.run(id);
-      s.deleteText.run(id);
-      s.deleteSymbols.run(id);
-      s.deleteDoc.run(id);
-      this.vectors.dropOrphans(oldIds);
+      for (const partId of s.partIds.all(root, p) as number[]) this.removeRow(partId);
+      this.removeRow(id);
       deleted++;
     }
     return deleted;
   };
 
+  /** One document row, its chunks, text and now unused vectors. */
+  private removeRow(id: number): void {
+    const s = this.statements;
+    const oldIds = s.chunkIds.all(id) as string[];
+    s.deleteFts.run(id);
+    s.deleteChunks.run(id);
+    s.deleteText.run(id);
+    s.deleteSymbols.run(id);
+    s.deleteDoc.run(id);
+    // Rows this batch was about to add to the full-text index (a part written earlier in it).
+    this.pendingFts.delete(id);
+    this.vectors.dropOrphans(oldIds);
+  }
+
   async upsertDocument(...write: Parameters<Store["upsertDocument"]>): Promise<void> {
-    const [doc, chunks, text, symbols] = write;
-    this.upsertManyTx.immediate([{ doc, chunks, text, symbols }]);
+    const [doc, chunks, text, parts, symbols] = write;
+    this.upsertManyTx.immediate([
+      { doc, chunks, text, ...(parts ? { parts } : {}), ...(symbols ? { symbols } : {}) },
+    ]);
   }
 
   async upsertDocuments(writes: DocumentWrite[]): Promise<void> {
@@ -271,12 +304,20 @@ export class SqliteStore implements Store {
   async catalog(root: string): Promise<Map<string, CatalogEntry>> {
     const rows = this.statements.catalog.all(root) as Pick<
       DocumentRow,
-      "path" | "size" | "mtime_ms" | "sha256" | "status"
+      "path" | "container" | "size" | "mtime_ms" | "sha256" | "status"
     >[];
     return new Map(
       rows.map((r) => [
         r.path,
-        { size: r.size, mtimeMs: r.mtime_ms, sha256: r.sha256, status: r.status as DocumentStatus },
+        catalogEntry(
+          {
+            size: r.size,
+            mtimeMs: r.mtime_ms,
+            sha256: r.sha256,
+            status: r.status as DocumentStatus,
+          },
+          r.container,
+        ),
       ]),
     );
   }

@@ -1,7 +1,7 @@
 /** Every fixed statement the store runs, prepared once per connection. */
 import type Database from "better-sqlite3";
 
-export const DOCUMENT_COLUMNS = `d.id, d.root, d.path, d.kind, d.size, d.mtime_ms, d.sha256, d.status, d.reason,
+export const DOCUMENT_COLUMNS = `d.id, d.root, d.path, d.container, d.kind, d.size, d.mtime_ms, d.sha256, d.status, d.reason,
   d.title, d.language, d.page_count, d.indexed_at, d.chunk_count`;
 
 export function prepareStatements(db: Database.Database) {
@@ -9,11 +9,12 @@ export function prepareStatements(db: Database.Database) {
     upsertDoc: db
       .prepare(
         `
-      INSERT INTO documents (root, path, kind, size, mtime_ms, sha256, status, reason, title, language,
-        page_count, sections, indexed_at, chunk_count)
-      VALUES (@root, @path, @kind, @size, @mtimeMs, @sha256, @status, @reason, @title, @language,
-        @pageCount, @sections, @indexedAt, @chunkCount)
-      ON CONFLICT (root, path) DO UPDATE SET kind = excluded.kind, size = excluded.size,
+      INSERT INTO documents (root, path, container, kind, size, mtime_ms, sha256, status, reason, title,
+        language, page_count, sections, indexed_at, chunk_count)
+      VALUES (@root, @path, @container, @kind, @size, @mtimeMs, @sha256, @status, @reason, @title,
+        @language, @pageCount, @sections, @indexedAt, @chunkCount)
+      ON CONFLICT (root, path) DO UPDATE SET container = excluded.container, kind = excluded.kind,
+        size = excluded.size,
         mtime_ms = excluded.mtime_ms, sha256 = excluded.sha256, status = excluded.status,
         reason = excluded.reason, title = excluded.title, language = excluded.language,
         page_count = excluded.page_count, sections = excluded.sections,
@@ -22,6 +23,12 @@ export function prepareStatements(db: Database.Database) {
       )
       .pluck(),
     docId: db.prepare("SELECT id FROM documents WHERE root = ? AND path = ?").pluck(),
+    docSlot: db.prepare("SELECT id, container FROM documents WHERE root = ? AND path = ?"),
+    partIds: db
+      .prepare(
+        "SELECT id FROM documents WHERE root = ? AND container = ? AND container IS NOT NULL",
+      )
+      .pluck(),
     deleteFts: db.prepare(
       "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE doc_id = ?)",
     ),
@@ -56,7 +63,7 @@ export function prepareStatements(db: Database.Database) {
       FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.root = ? AND d.path = ? ORDER BY c.ordinal`),
     countIndexed: db.prepare("SELECT count(*) FROM documents WHERE status = 'indexed'").pluck(),
     catalog: db.prepare(
-      "SELECT path, size, mtime_ms, sha256, status FROM documents WHERE root = ?",
+      "SELECT path, container, size, mtime_ms, sha256, status FROM documents WHERE root = ?",
     ),
   };
 }

@@ -3,14 +3,16 @@
  * without dependencies: charsets, encoded words, RFC 6532 UTF-8 headers) and Outlook `.msg`
  * files through @kenjiuno/msgreader. A message becomes one document: its headers (subject as
  * the heading; from, to, cc, date as lines and metadata), the plain-text body (or the HTML
- * body through the HTML parser), and each attachment named in an "Attachments" list; an
- * attachment of a kind docindex reads, within the size limit, is parsed like a file and its
- * text follows under "Attachment: <name>", so a search for words in it finds the message.
+ * body through the HTML parser), and each attachment named in an "Attachments" list. An
+ * attachment of a kind docindex reads, within the size limit, is parsed like a file and handed
+ * on as an embedded file (./embedded.ts): the pipeline stores it as a document of its own,
+ * `message.eml#report.pdf`, so a hit in it cites the attachment and its page, not the message.
  */
 import MsgReaderModule from "@kenjiuno/msgreader";
 import PostalMime from "postal-mime";
 import { kindForPath } from "../detect/kind.js";
-import type { FileKind, ParsedDocument, ParseOutcome } from "../types.js";
+import type { EmbeddedFile, FileKind, ParsedDocument, ParseOutcome } from "../types.js";
+import { embeddedFile, EmbeddedNames } from "./embedded.js";
 import { parseHtml } from "./html.js";
 import { OutlineBuilder } from "./office/outline.js";
 import { isOle } from "./office/ole.js";
@@ -21,6 +23,8 @@ import type { ParseOptions } from "./parse-options.js";
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 /** A message attached to a message attached to a message: deeper ones are listed only. */
 const MAX_DEPTH = 3;
+/** Attachments read per message; more are listed with the reason. */
+export const MAX_ATTACHMENTS = 100;
 
 interface Message {
   subject?: string;
@@ -64,29 +68,44 @@ export async function parseEmail(
 
   const depth = options.depth ?? 0;
   const listed: string[] = [];
-  for (const attachment of message.attachments) {
-    const name = attachment.name;
-    const kind = attachmentKind(name, attachment.mimeType);
-    // A binary attachment is only listed: nothing of it is text.
-    if (kind === "binary") {
-      listed.push(name);
+  const embedded: EmbeddedFile[] = [];
+  const names = new EmbeddedNames();
+  for (const [i, attachment] of message.attachments.entries()) {
+    const kind = attachmentKind(attachment.name, attachment.mimeType);
+    const name = names.next(attachment.name, `attachment-${i + 1}`);
+    // A binary attachment is only listed: nothing of it is text. Past the cap, neither is any
+    // other: each read attachment is a document, and a message must not become thousands.
+    if (kind === "binary" || embedded.length >= MAX_ATTACHMENTS) {
+      listed.push(
+        kind === "binary" ? name : `${name} (not read: over ${MAX_ATTACHMENTS} attachments)`,
+      );
       continue;
     }
-    let note = "";
-    if (attachment.size > MAX_ATTACHMENT_BYTES) note = " (not read: over 20 MB)";
-    else if (kind === "email" && depth + 1 >= MAX_DEPTH) note = " (not read: nested too deep)";
+    const notRead = (reason: string) =>
+      embeddedFile(name, kind, undefined, attachment.size, skipped(`not read: ${reason}`));
+    let file: EmbeddedFile;
+    if (attachment.size > MAX_ATTACHMENT_BYTES) file = notRead("over 20 MB");
+    else if (kind === "email" && depth + 1 >= MAX_DEPTH) file = notRead("nested too deep");
     else {
       const content = attachment.bytes();
-      const outcome =
-        content === undefined ? undefined : await parseAttachment(content, kind, name);
-      if (outcome?.ok) out.add([subject, `Attachment: ${name}`], outcome.doc.text, undefined, 2);
-      else if (outcome !== undefined) note = ` (not read: ${outcome.reason})`;
+      file =
+        content === undefined
+          ? notRead("no content")
+          : embeddedFile(
+              name,
+              kind,
+              content,
+              attachment.size,
+              await parseAttachment(content, kind, name),
+            );
     }
-    listed.push(`${name}${note}`);
+    embedded.push(file);
+    listed.push(file.outcome.ok ? name : `${name} (${file.outcome.reason})`);
   }
   if (listed.length > 0) out.add([subject, "Attachments"], listed.join("\n"), undefined, 2);
   if (out.isEmpty()) return skipped(REASONS.noText);
   const doc: ParsedDocument = out.build({ attachments: message.attachments.length });
+  if (embedded.length > 0) doc.embedded = embedded;
   doc.title = subject;
   if (message.from !== undefined) doc.author = message.from;
   if (message.date !== undefined) doc.metadata["date"] = message.date;

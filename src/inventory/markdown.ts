@@ -110,8 +110,23 @@ function treeOverview(files: RegistryEntry[]): string[] {
   return lines;
 }
 
+/** The documents found inside files (e-mail attachments), by kind and status. */
+function insideFiles(inside: RegistryEntry[]): string[] {
+  if (inside.length === 0) return [];
+  return [
+    "## Documents inside files",
+    "",
+    `${inside.length} documents were found inside files (e-mail attachments) and indexed as documents of their own, \`<file>#<name>\`.`,
+    "",
+    ...byKindTable(inside),
+    "",
+  ];
+}
+
 export function renderInventoryMarkdown(registry: FileRegistry): string {
-  const { files } = registry;
+  // Attachments are counted apart: their bytes are already in their message's size.
+  const files = registry.files.filter((f) => f.container === undefined);
+  const inside = registry.files.filter((f) => f.container !== undefined);
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const counts = STATUSES.map((s) => `${files.filter((f) => f.status === s).length} ${s}`).join(
     ", ",
@@ -131,9 +146,10 @@ export function renderInventoryMarkdown(registry: FileRegistry): string {
     "",
     ...largestFiles(files),
     "",
+    ...insideFiles(inside),
     "## Files not indexed",
     "",
-    ...problems(files),
+    ...problems(registry.files),
     "",
     "## Tree overview",
     "",

@@ -2,7 +2,9 @@
  * file_registry.json: one entry for every file the scanner yields under a root, joined with
  * what the index knows about it. A file whose size or mtime differ from the indexed version
  * (or that was never indexed) is "pending". Output is deterministic: sorted by path, and no
- * time of the run inside, so two runs over the same tree and index are byte-identical.
+ * time of the run inside, so two runs over the same tree and index are byte-identical. The
+ * documents the index found inside a current file (an e-mail's attachments) follow it, with
+ * `container` naming it.
  */
 import { statListedFiles, tooLargeReason, walkBatches } from "../../scanners/walk/index.js";
 import type { FileKind, SourceFile } from "../../scanners/types.js";
@@ -29,6 +31,8 @@ export interface RegistryEntry {
    * that out keeps the registries of ordinary trees as they were, byte for byte.
    */
   rule?: string;
+  /** For a document found inside a file (an e-mail's attachment): that file's path. */
+  container?: string;
 }
 
 export interface FileRegistry {
@@ -49,12 +53,33 @@ async function storedDocuments(store: Store, root: string): Promise<Map<string, 
   return byPath;
 }
 
+function partEntry(doc: DocumentRecord): RegistryEntry {
+  const entry: RegistryEntry = {
+    path: doc.path,
+    kind: doc.kind,
+    size: doc.size,
+    mtime: new Date(doc.mtimeMs).toISOString(),
+    sha256: doc.sha256,
+    status: doc.status,
+    container: doc.container,
+  };
+  if (doc.reason) entry.reason = doc.reason;
+  return entry;
+}
+
 export async function buildRegistry(
   root: string,
   settings: Settings,
   store: Store | undefined,
 ): Promise<FileRegistry> {
   const stored = store ? await storedDocuments(store, root) : new Map<string, DocumentRecord>();
+  const parts = new Map<string, DocumentRecord[]>();
+  for (const doc of stored.values()) {
+    if (doc.container === undefined) continue;
+    const list = parts.get(doc.container) ?? [];
+    list.push(doc);
+    parts.set(doc.container, list);
+  }
   const entries: RegistryEntry[] = [];
   const needHash: RegistryEntry[] = [];
   const fileByPath = new Map<string, SourceFile>();
@@ -78,6 +103,8 @@ export async function buildRegistry(
       entry.sha256 = doc.sha256;
       entry.status = doc.status;
       if (doc.reason) entry.reason = doc.reason;
+      // What the index found inside the file, as of this version of it.
+      for (const part of parts.get(file.path) ?? []) entries.push(partEntry(part));
     } else {
       // Decided without parsing, so known even before the first reindex.
       const skipReason = file.skipReason ?? tooLargeReason(file, size);

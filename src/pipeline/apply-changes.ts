@@ -5,7 +5,7 @@
  * parse → chunk → store, counting what became of each.
  */
 import type { SourceFile } from "../../scanners/types.js";
-import type { CatalogEntry, Store } from "../../indexers/store.js";
+import type { CatalogEntry, DocumentWrite, Store } from "../../indexers/store.js";
 import type { Logger } from "../log.js";
 import { forEachConcurrent } from "./concurrency.js";
 import { statListedFiles } from "../../scanners/walk/index.js";
@@ -82,11 +82,23 @@ function record(
   result: IndexFileResult,
   ctx: ApplyContext,
   counters: RunCounters,
+  parts: DocumentWrite[] = [],
 ): void {
   if (known === undefined) counters.added++;
   else counters.changed++;
   counters[result.status]++;
   counters.chunksWritten += result.chunks;
+  // Files inside the file (attachments) count as its chunks; those not read are listed too.
+  for (const { doc, chunks } of parts) {
+    counters.chunksWritten += chunks.length;
+    if (doc.status !== "indexed")
+      counters.problems.push({
+        root: ctx.root,
+        path: doc.path,
+        status: doc.status,
+        reason: doc.reason ?? "",
+      });
+  }
   if (result.status === "indexed") return;
   counters.problems.push({
     root: ctx.root,
@@ -167,7 +179,7 @@ export async function applyChanges(
         const { result, write } = await prepareFile(file, parseContext);
         // Counted once committed: a run that fails on a write reports only what it stored.
         const committed = writer.write(write).then(() => {
-          record(file, known, result, ctx, counters);
+          record(file, known, result, ctx, counters, write.parts);
           ctx.onFileDone?.(++done, work.length, file.path);
         });
         committed.catch((error: unknown) => (failure ??= error));

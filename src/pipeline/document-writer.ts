@@ -44,11 +44,17 @@ export class DocumentWriter {
     // A store without a batch write (Elasticsearch) groups concurrent upserts itself: hand each
     // document over at once, so that it sees them together and each fails or succeeds alone.
     if (!this.store.upsertDocuments)
-      return this.store.upsertDocument(write.doc, write.chunks, write.text, write.symbols);
+      return this.store.upsertDocument(
+        write.doc,
+        write.chunks,
+        write.text,
+        write.parts,
+        write.symbols,
+      );
     const done = new Promise<void>((resolve, reject) => {
       this.pending.push({ write, resolve, reject });
     });
-    this.chars += (write.text?.length ?? 0) + write.chunks.reduce((n, c) => n + c.text.length, 0);
+    this.chars += writtenChars(write);
     if (this.pending.length >= this.limits.maxDocuments || this.chars >= this.limits.maxChars)
       void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.limits.maxDelayMs);
@@ -76,4 +82,9 @@ export class DocumentWriter {
     }
     for (const p of batch) p.resolve();
   }
+}
+
+function writtenChars(write: DocumentWrite): number {
+  const own = (write.text?.length ?? 0) + write.chunks.reduce((n, c) => n + c.text.length, 0);
+  return (write.parts ?? []).reduce((n, part) => n + writtenChars(part), own);
 }

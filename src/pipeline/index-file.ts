@@ -8,7 +8,12 @@
  */
 import type { SourceFile } from "../../scanners/types.js";
 import type { ChunkOptions } from "../../scanners/chunk/index.js";
-import type { FileFacts, PreparedOutcome } from "../../scanners/pool/prepare-document.js";
+import type {
+  FileFacts,
+  PreparedOutcome,
+  PreparedPart,
+} from "../../scanners/pool/prepare-document.js";
+import { embeddedPath, holdsEmbeddedFiles } from "../../scanners/parsers/embedded.js";
 import type { DocumentRecord, DocumentWrite, Store } from "../../indexers/store.js";
 import { describeError } from "../errors.js";
 import { hashSourceFile } from "./hash-file.js";
@@ -52,6 +57,17 @@ export async function prepareFile(
   file: SourceFile,
   ctx: Omit<IndexFileContext, "store">,
 ): Promise<PreparedFile> {
+  const prepared = await prepareOwnDocument(file, ctx);
+  // A file that may hold documents always says which it holds now, none included, so that the
+  // store drops those of its previous version (an attachment removed, a message now corrupt).
+  if (holdsEmbeddedFiles(file.kind)) prepared.write.parts ??= [];
+  return prepared;
+}
+
+async function prepareOwnDocument(
+  file: SourceFile,
+  ctx: Omit<IndexFileContext, "store">,
+): Promise<PreparedFile> {
   const unparsed = unparsedReason(file);
   if (unparsed !== undefined) {
     // Hashed here, streamed: such files are rare, and may be large.
@@ -91,7 +107,7 @@ export async function prepareFile(
       ));
     return notIndexed(baseRecord(file, facts, outcome.status, outcome.reason));
   }
-  const { doc, chunks, facts } = outcome;
+  const { doc, chunks, facts, parts } = outcome;
   const record: DocumentRecord = {
     ...baseRecord(file, facts, "indexed"),
     title: doc.title,
@@ -100,9 +116,40 @@ export async function prepareFile(
     sections: doc.sections,
     chunkCount: chunks.length,
   };
+  const write: DocumentWrite = { doc: record, chunks, text: doc.text };
+  if (doc.symbols !== undefined) write.symbols = doc.symbols;
+  if (parts !== undefined) write.parts = parts.map((part) => partWrite(file, facts, part));
+  return { result: { status: "indexed", chunks: chunks.length }, write };
+}
+
+/** An embedded file's row: its own kind, size and hash; its container's root and mtime. */
+function partWrite(container: SourceFile, facts: FileFacts, part: PreparedPart): DocumentWrite {
+  const base: DocumentRecord = {
+    root: container.root,
+    path: embeddedPath(container.path, part.name),
+    container: container.path,
+    kind: part.kind,
+    size: part.size,
+    mtimeMs: facts.mtimeMs,
+    sha256: part.sha256,
+    status: part.ok ? "indexed" : part.status,
+    indexedAt: Date.now(),
+    chunkCount: 0,
+  };
+  if (!part.ok) return { doc: { ...base, reason: part.reason }, chunks: [] };
+  const { doc, chunks } = part;
   return {
-    result: { status: "indexed", chunks: chunks.length },
-    write: { doc: record, chunks, text: doc.text, symbols: doc.symbols },
+    doc: {
+      ...base,
+      title: doc.title,
+      language: doc.language,
+      pageCount: doc.pageCount,
+      sections: doc.sections,
+      chunkCount: chunks.length,
+    },
+    chunks,
+    text: doc.text,
+    ...(doc.symbols ? { symbols: doc.symbols } : {}),
   };
 }
 
@@ -116,7 +163,7 @@ function notIndexed(record: DocumentRecord): PreparedFile {
 
 export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promise<IndexFileResult> {
   const { result, write } = await prepareFile(file, ctx);
-  await ctx.store.upsertDocument(write.doc, write.chunks, write.text, write.symbols);
+  await ctx.store.upsertDocument(write.doc, write.chunks, write.text, write.parts, write.symbols);
   return result;
 }
 

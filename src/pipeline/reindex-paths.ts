@@ -43,8 +43,20 @@ export async function reindexPaths(options: ReindexPathsOptions): Promise<RunSum
     const maxBytes = Math.round(settings.maxFileSizeMb * 1024 * 1024);
     const candidates: Candidate[] = [];
     const gone: string[] = [];
-    for (const rel of paths) {
-      const file = fileAt(admission, rel, maxBytes);
+    const handled = new Set<string>();
+    for (const given of paths) {
+      let file = fileAt(admission, given, maxBytes);
+      let rel = given;
+      if (file === undefined) {
+        // An attachment is re-read with the message it came in, never deleted on its own.
+        const container = (await store.getDocument(root, given))?.container;
+        if (container !== undefined) {
+          rel = container;
+          file = fileAt(admission, rel, maxBytes);
+        }
+      }
+      if (handled.has(rel)) continue;
+      handled.add(rel);
       if (file === undefined) {
         gone.push(rel);
         continue;
@@ -94,6 +106,8 @@ async function storedPathsUnder(
         { cursor, limit: 1000 },
       );
       for (const doc of page.items) {
+        // An attachment goes with its message (deleteDocuments), which is listed here too.
+        if (doc.container !== undefined) continue;
         // Stored paths under a directory that still exists are only gone if they are gone on disk.
         const file = fileAt(options.admission, doc.path, maxBytes);
         if (file === undefined) gone.add(doc.path);

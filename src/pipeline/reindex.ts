@@ -182,7 +182,10 @@ async function reindexRoot(
     }
     progress({ phase: "scanning", scanned: seen.size, total: 0, done: 0 });
   }
-  const gone = [...catalog.keys()].filter((path) => !seen.has(path));
+  // A document inside a file (an attachment) is no file of the walk: it goes with its file.
+  const gone = [...catalog]
+    .filter(([path, entry]) => !seen.has(path) && !seen.has(entry.container ?? path))
+    .map(([path]) => path);
   if (gone.length > 0 && !options.signal?.aborted) {
     counters.deleted += await store.deleteDocuments(root, gone);
     log.debug("removed documents", { root, count: gone.length });

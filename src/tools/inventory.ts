@@ -110,6 +110,10 @@ export const inventoryOutput = {
     z.object({
       path: z.string(),
       root: z.string(),
+      container: z
+        .string()
+        .optional()
+        .describe("for a document found inside a file (an e-mail's attachment): that file's path"),
       kind: z.string(),
       size: z.number(),
       mtime: z.string(),
@@ -248,7 +252,7 @@ function summaryText(summary: Awaited<ReturnType<typeof inventorySummary>>): str
 async function rulesOf(ctx: ServerContext, docs: DocumentRecord[]): Promise<string[]> {
   const byRoot = new Map<string, Promise<Admission>>();
   const out: string[] = [];
-  for (const { root, path } of docs) {
+  for (const { root, path, container } of docs) {
     // An index may hold roots this server does not serve; nothing is read from those.
     if (!ctx.roots.includes(root)) {
       out.push(OUTSIDE_ROOTS_LINE);
@@ -256,7 +260,8 @@ async function rulesOf(ctx: ServerContext, docs: DocumentRecord[]): Promise<stri
     }
     let admission = byRoot.get(root);
     if (admission === undefined) byRoot.set(root, (admission = ctx.admission(root)));
-    out.push(verdictLine((await admission).judgePath(path).verdict, root));
+    // A document inside a file is admitted or refused with that file.
+    out.push(verdictLine((await admission).judgePath(container ?? path).verdict, root));
   }
   return out;
 }
@@ -301,6 +306,7 @@ export async function inventoryTool(ctx: ServerContext, args: InventoryArgs) {
   const files = page.items.map((doc, i) => ({
     path: doc.path,
     root: doc.root,
+    container: doc.container,
     kind: doc.kind,
     size: doc.size,
     mtime: new Date(doc.mtimeMs).toISOString(),

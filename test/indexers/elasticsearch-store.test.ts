@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import picomatch from "picomatch";
 import { EsConnection } from "../../indexers/elasticsearch/connection.js";
 import { globToRegexp } from "../../indexers/elasticsearch/glob-regexp.js";
+import { ADDED_FIELDS } from "../../indexers/elasticsearch/mapping.js";
 import {
   openElasticsearchStore,
   type ElasticsearchStoreOptions,
@@ -50,6 +51,64 @@ describe.skipIf(skip)("Elasticsearch store", () => {
   }, 60_000);
 
   runStoreContract("elasticsearch", () => open());
+
+  it("opens an index written before a field was added, adds the field, and keeps its documents", async () => {
+    const name = prefix();
+    const older = await openElasticsearchStore({ node: url(), indexPrefix: name, shards });
+    await older.upsertDocument(makeRecord("kept.txt"), makeChunks("kept.txt", ["old words stay"]));
+    await older.close();
+    // Make the index as a version before ADDED_FIELDS had them: the same documents in an index
+    // whose mapping lacks the fields (copied over with their routing, then the alias moved; the
+    // test node has no reindex module).
+    const physical = Object.keys(await admin!.indices.getAlias({ name }))[0]!;
+    const mapping = (await admin!.indices.getMapping({ index: physical }))[physical]!.mappings;
+    const settings = (await admin!.indices.getSettings({ index: physical }))[physical]!.settings!;
+    const properties = { ...mapping.properties };
+    for (const field of ADDED_FIELDS) delete properties[field];
+    const legacy = `${name}-000002`;
+    await admin!.indices.create({
+      index: legacy,
+      settings: { analysis: settings.index!.analysis, number_of_shards: shards },
+      mappings: { ...mapping, properties },
+    });
+    await admin!.indices.refresh({ index: physical });
+    const all = await admin!.search({ index: physical, size: 100, query: { match_all: {} } });
+    expect(all.hits.hits.length).toBeGreaterThan(1);
+    await admin!.bulk({
+      refresh: true,
+      operations: all.hits.hits.flatMap((hit) => [
+        { index: { _index: legacy, _id: hit._id, routing: hit._routing } },
+        hit._source as object,
+      ]),
+    });
+    await admin!.indices.updateAliases({
+      actions: [
+        { remove: { index: physical, alias: name } },
+        { add: { index: legacy, alias: name, is_write_index: true } },
+      ],
+    });
+    await admin!.indices.delete({ index: physical });
+    const before = (await admin!.indices.getMapping({ index: legacy }))[legacy]!.mappings;
+    expect(before.properties?.["container"]).toBeUndefined();
+
+    const store = await openElasticsearchStore({ node: url(), indexPrefix: name, shards });
+    try {
+      const after = (await admin!.indices.getMapping({ index: legacy }))[legacy]!.mappings;
+      expect(after.properties?.["container"]).toEqual({ type: "keyword" });
+      expect(
+        (await store.search({ query: "old words", limit: 5, mode: "lexical" })).map((h) => h.path),
+      ).toEqual(["kept.txt"]);
+      await store.upsertDocument(makeRecord("m.eml", { kind: "email" }), [], "", [
+        {
+          doc: makeRecord("m.eml#a.txt", { container: "m.eml" }),
+          chunks: makeChunks("m.eml#a.txt", ["attached words"]),
+        },
+      ]);
+      expect((await store.getDocument(ROOT, "m.eml#a.txt"))?.container).toBe("m.eml");
+    } finally {
+      await store.close();
+    }
+  });
 
   it("filters by any glob without an Elasticsearch error, as picomatch would", async () => {
     const store = await open();

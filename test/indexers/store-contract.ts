@@ -217,6 +217,101 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe("documents inside documents (an e-mail's attachments)", () => {
+      const part = (container: string, name: string, texts: string[], fields = {}) => {
+        const path = `${container}#${name}`;
+        return {
+          doc: makeRecord(path, { kind: "pdf" as FileKind, container, ...fields }),
+          chunks: makeChunks(path, texts),
+          text: texts.join("\n\n"),
+        };
+      };
+      const putMessage = (
+        store: Store,
+        parts: ReturnType<typeof part>[],
+        body = "the message body",
+      ) =>
+        store.upsertDocument(
+          makeRecord("mail/m.eml", { kind: "email" }),
+          makeChunks("mail/m.eml", [body]),
+          body,
+          parts,
+        );
+
+      it("stores each part as a document of its own, found and read under its own path", async () => {
+        const store = await fresh();
+        await putMessage(store, [
+          part("mail/m.eml", "report.pdf", ["quarterly figures of the lighthouse"]),
+          part("mail/m.eml", "notes.txt", ["harbour schedule"], { kind: "text" }),
+        ]);
+        const hits = await lexical(store, "lighthouse");
+        expect(hits.map((h) => [h.path, h.kind])).toEqual([["mail/m.eml#report.pdf", "pdf"]]);
+        const doc = await store.getDocument(ROOT, "mail/m.eml#report.pdf");
+        expect(doc?.container).toBe("mail/m.eml");
+        expect(await store.getDocumentText(ROOT, "mail/m.eml#notes.txt")).toBe("harbour schedule");
+        expect((await store.getDocument(ROOT, "mail/m.eml"))?.container).toBeUndefined();
+        const catalog = await store.catalog(ROOT);
+        expect(catalog.get("mail/m.eml#report.pdf")?.container).toBe("mail/m.eml");
+        expect(catalog.get("mail/m.eml")?.container).toBeUndefined();
+        const listed = await store.documents({ roots: [ROOT] }, { limit: 10 });
+        expect(listed.items.map((d) => [d.path, d.container])).toEqual([
+          ["mail/m.eml", undefined],
+          ["mail/m.eml#notes.txt", "mail/m.eml"],
+          ["mail/m.eml#report.pdf", "mail/m.eml"],
+        ]);
+      });
+
+      it("replaces the parts with the container: a removed attachment goes, none given removes all", async () => {
+        const store = await fresh();
+        await putMessage(store, [
+          part("mail/m.eml", "a.pdf", ["first attachment anchovy"]),
+          part("mail/m.eml", "b.pdf", ["second attachment barnacle"]),
+        ]);
+        await putMessage(store, [part("mail/m.eml", "b.pdf", ["second attachment cormorant"])]);
+        expect(await store.getDocument(ROOT, "mail/m.eml#a.pdf")).toBeUndefined();
+        expect(await lexical(store, "anchovy")).toEqual([]);
+        expect(await lexical(store, "barnacle")).toEqual([]);
+        expect((await lexical(store, "cormorant")).map((h) => h.path)).toEqual([
+          "mail/m.eml#b.pdf",
+        ]);
+        // Written without `parts`, a document keeps the ones it has (nothing says they changed).
+        await store.upsertDocument(makeRecord("mail/m.eml", { kind: "email" }), [], "");
+        expect(await store.getDocument(ROOT, "mail/m.eml#b.pdf")).toBeDefined();
+        await putMessage(store, []);
+        expect(await store.getDocument(ROOT, "mail/m.eml#b.pdf")).toBeUndefined();
+        expect((await store.catalog(ROOT)).size).toBe(1);
+      });
+
+      it("deletes the parts with their container", async () => {
+        const store = await fresh();
+        await putMessage(store, [part("mail/m.eml", "a.pdf", ["dolphin"])]);
+        await put(store, "mail/other.txt", ["dolphin elsewhere"]);
+        expect(await store.deleteDocuments(ROOT, ["mail/m.eml"])).toBe(1);
+        expect(await store.getDocument(ROOT, "mail/m.eml#a.pdf")).toBeUndefined();
+        expect((await lexical(store, "dolphin")).map((h) => h.path)).toEqual(["mail/other.txt"]);
+        expect([...(await store.catalog(ROOT)).keys()]).toEqual(["mail/other.txt"]);
+      });
+
+      it("lets a file on disk win over an attachment of the same path", async () => {
+        const store = await fresh();
+        // A real file named like the attachment, written first: the part does not replace it.
+        await put(store, "mail/m.eml#a.pdf", ["the real file on disk"]);
+        await putMessage(store, [part("mail/m.eml", "a.pdf", ["the attachment"])]);
+        expect((await store.getDocument(ROOT, "mail/m.eml#a.pdf"))?.container).toBeUndefined();
+        expect(await store.getDocumentText(ROOT, "mail/m.eml#a.pdf")).toBe("the real file on disk");
+        // Replacing the message again leaves the file alone, and so does deleting it.
+        await putMessage(store, []);
+        await store.deleteDocuments(ROOT, ["mail/m.eml"]);
+        expect(await store.getDocumentText(ROOT, "mail/m.eml#a.pdf")).toBe("the real file on disk");
+        // The other way round: a file written over an attachment replaces it.
+        await putMessage(store, [part("mail/m.eml", "b.pdf", ["attachment b"])]);
+        await put(store, "mail/m.eml#b.pdf", ["file b"]);
+        expect((await store.getDocument(ROOT, "mail/m.eml#b.pdf"))?.container).toBeUndefined();
+        await store.deleteDocuments(ROOT, ["mail/m.eml"]);
+        expect(await store.getDocumentText(ROOT, "mail/m.eml#b.pdf")).toBe("file b");
+      });
+    });
+
     describe("search", () => {
       it("ranks the document with the exact term above unrelated ones; higher scores first", async () => {
         const store = await fresh();

@@ -46,7 +46,7 @@ export function runSymbolContract(fresh: () => Promise<Store>): void {
   const put = async (store: Store, path: string, text: string, language: string, root?: string) => {
     const symbols = await symbolsOf(text, path, language);
     const record = makeRecord(path, { kind: "code", language, ...(root ? { root } : {}) });
-    await store.upsertDocument(record, makeChunks(path, [text]), text, symbols);
+    await store.upsertDocument(record, makeChunks(path, [text]), text, undefined, symbols);
     return symbols;
   };
   const find = (store: Store, name: string, extra: Partial<SymbolQuery> = {}) =>
