@@ -129,6 +129,8 @@ const ECMASCRIPT: Table = {
     module: ["internal_module", "module"],
   }),
   variable_declarator: { kind: "function", name: functionValueName },
+  // `new (message: string): Error` in an interface: named by its keyword, as ctags names it.
+  construct_signature: { kind: "method", name: (n) => n.child(0) },
   assignment_expression: { kind: "function", name: assignedFunctionName },
   pair: { kind: "method", name: pairFunctionName },
 };
@@ -175,7 +177,13 @@ export const DEFINITIONS: Record<GrammarName, Table> = {
     class: ["class_declaration", "record_declaration"],
     interface: ["interface_declaration", "annotation_type_declaration"],
     enum: ["enum_declaration"],
-    method: ["method_declaration", "constructor_declaration", "compact_constructor_declaration"],
+    method: [
+      "method_declaration",
+      "constructor_declaration",
+      "compact_constructor_declaration",
+      // `String value();` in an `@interface`.
+      "annotation_type_element_declaration",
+    ],
   }),
   c: C_FAMILY,
   cpp: CPP,
