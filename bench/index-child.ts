@@ -64,7 +64,10 @@ async function raw(root: string, listPath: string, dbPath: string): Promise<Chil
 }
 
 async function docindex(root: string): Promise<ChildResult> {
-  const { settings } = loadSettings({ cwd: root, env: {}, flags: { roots: [root] } });
+  // Only the syntax setting comes from the environment: the symbols section measures both.
+  const syntax = process.env.DOCINDEX_SYNTAX;
+  const env = syntax === undefined ? {} : { DOCINDEX_SYNTAX: syntax };
+  const { settings } = loadSettings({ cwd: root, env, flags: { roots: [root] } });
   rmSync(settings.indexDir, { recursive: true, force: true });
   const log = createLogger({ level: "warn" });
   const store = await openStore(settings, { create: true });

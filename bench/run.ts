@@ -23,6 +23,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   watcher: async (dir) => (await import("./watcher-bench.js")).watcherBench(dir),
   http: httpBench,
   startup: startupBench,
+  symbols: async (dir) => (await import("./symbols-bench.js")).symbolsBench(dir),
   embeddings: async (dir) => (await import("./embeddings-bench.js")).embeddingsBench(dir),
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   ann: async (dir) => (await import("./ann-bench.js")).annBench(dir),

@@ -3,7 +3,7 @@
  * All methods are async so a network store fits; the SQLite store answers synchronously
  * under the hood. Every store must pass test/indexers/store-contract.ts.
  */
-import type { Chunk, FileKind, Section } from "../scanners/types.js";
+import type { Chunk, CodeSymbol, FileKind, Section, SymbolKind } from "../scanners/types.js";
 
 export type DocumentStatus = "indexed" | "skipped" | "failed";
 
@@ -180,8 +180,32 @@ export interface DocumentWrite {
   doc: DocumentRecord;
   chunks: Chunk[];
   text?: string;
+  /** The definitions in the document (code with a grammar), replaced with it. */
+  symbols?: CodeSymbol[];
   /** The documents inside this one (see Store.upsertDocument); each has `container: doc.path`. */
   parts?: DocumentWrite[];
+}
+
+/** How a symbol query's name is compared with stored names (case-insensitive, exact case first). */
+export type SymbolMatch = "exact" | "prefix" | "fuzzy";
+
+export interface SymbolQuery {
+  /** A name, a prefix, or for "fuzzy" the characters of a name in order ("pRqst" finds "parseRequest"). */
+  name: string;
+  match: SymbolMatch;
+  kinds?: SymbolKind[];
+  roots?: string[];
+  pathPrefix?: string;
+  pathGlob?: string;
+  limit: number;
+}
+
+/** A stored definition and where it is. */
+export interface SymbolHit extends CodeSymbol {
+  root: string;
+  path: string;
+  /** Higher is better: exact case, then whole-name, then fuzzy closeness (indexers/symbol-match.ts). */
+  score: number;
 }
 
 export interface Store {
@@ -208,6 +232,7 @@ export interface Store {
     chunks: Chunk[],
     text?: string,
     parts?: DocumentWrite[],
+    symbols?: CodeSymbol[],
   ): Promise<void>;
   /**
    * upsertDocument for many documents in one commit: each is still replaced whole, and a crash
@@ -226,6 +251,8 @@ export interface Store {
   documents(filter: DocumentFilter, page: Page): Promise<DocumentPage>;
   search(request: SearchRequest): Promise<SearchHit[]>;
   stats(): Promise<StoreStats>;
+  /** Definitions of indexed documents whose name matches, best first, at most `limit`. */
+  findSymbols(query: SymbolQuery): Promise<SymbolHit[]>;
   /** Document frequencies of single words, for key terms (analyze). */
   termDocumentFrequencies(terms: string[]): Promise<TermFrequencies>;
 

@@ -108,6 +108,13 @@ export interface ParsedDocument {
   /** Whether `text` lines map 1:1 to source lines (true for text, code, markdown). */
   linesMatchSource: boolean;
   metadata: Record<string, string | number | boolean>;
+  /** Definitions a grammar found (code with a tree-sitter grammar, scanners/syntax). */
+  symbols?: CodeSymbol[];
+  /**
+   * The syntax tree's multi-line nodes, for the chunker (scanners/chunk/syntax-chunks.ts).
+   * Dropped once the document is chunked: it is not stored, nor sent between threads.
+   */
+  outline?: SyntaxBlock[];
   /**
    * Files found inside this one that are documents of their own: an e-mail's attachments. The
    * pipeline stores each as `<this path>#<name>` (scanners/README.md, "Files inside files").
@@ -124,6 +131,55 @@ export interface EmbeddedFile {
   /** sha256 of its bytes: what tells an edited attachment from an unchanged one. */
   sha256: string;
   outcome: ParseOutcome;
+}
+
+export type SymbolKind =
+  | "function"
+  | "method"
+  | "class"
+  | "interface"
+  | "struct"
+  | "enum"
+  | "type"
+  | "constant"
+  | "module";
+
+export const SYMBOL_KINDS: readonly SymbolKind[] = [
+  "function",
+  "method",
+  "class",
+  "interface",
+  "struct",
+  "enum",
+  "type",
+  "constant",
+  "module",
+];
+
+/** A definition in a source file, as tree-sitter found it. Lines are 1-based and inclusive. */
+export interface CodeSymbol {
+  name: string;
+  kind: SymbolKind;
+  /** The enclosing definitions' names, outermost first, joined by "." ("Parser", "net.Conn"); "" at top level. */
+  container: string;
+  /** The definition's first and last line (decorators and doc comments not included). */
+  lineStart: number;
+  lineEnd: number;
+  /** The line of the name, where editors and ctags put the definition. */
+  nameLine: number;
+  /** That line's text, trimmed and cut at 200 characters. */
+  signature: string;
+}
+
+/**
+ * A multi-line node of a syntax tree, 1-based inclusive lines. `heading` is set for
+ * definitions ("class Parser"); the chunker nests them into heading paths.
+ */
+export interface SyntaxBlock {
+  lineStart: number;
+  lineEnd: number;
+  heading?: string;
+  children: SyntaxBlock[];
 }
 
 /** Why a file was not indexed. Reasons are plain strings meant for people, e.g. "binary". */

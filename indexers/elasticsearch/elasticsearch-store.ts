@@ -4,7 +4,7 @@
  * alias and swapped in atomically, reached through one retrying, circuit-breaking connection.
  */
 import type { estypes } from "@elastic/elasticsearch";
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { queryTerms } from "../text/query-terms.js";
 import {
@@ -21,6 +21,8 @@ import {
   type PendingChunk,
   type SearchHit,
   type SearchRequest,
+  type SymbolHit,
+  type SymbolQuery,
   type Store,
   type StoreStats,
   type TermFrequencies,
@@ -59,6 +61,7 @@ import {
 } from "./options.js";
 import { documentFilters, lexicalQuery, type ColumnWeights } from "./queries.js";
 import { runSearch, type SearchContext } from "./search.js";
+import { findSymbols } from "./symbols.js";
 import {
   CHUNK_READ_FIELDS,
   documentKey,
@@ -188,6 +191,7 @@ export class ElasticsearchStore implements Store {
     chunks: Chunk[],
     text?: string,
     parts?: StoreDocumentWrite[],
+    symbols?: CodeSymbol[],
   ): Promise<void> {
     const key = documentKey(doc.root, doc.path);
     const index = this.writeIndex;
@@ -195,7 +199,7 @@ export class ElasticsearchStore implements Store {
     const existed =
       parts !== undefined &&
       (await getRecord(this.writeContext(index), key, { includes: ["gen"] })) !== undefined;
-    await this.upserts.submit({ key, index, item: { key, doc, chunks, text } });
+    await this.upserts.submit({ key, index, item: { key, doc, chunks, text, symbols } });
     if (parts !== undefined) await this.replaceParts(index, doc, parts, existed);
   }
 
@@ -236,6 +240,7 @@ export class ElasticsearchStore implements Store {
               doc: { ...part.doc, container: container.path },
               chunks: part.chunks,
               text: part.text,
+              symbols: part.symbols,
             },
           }),
         ),
@@ -418,6 +423,12 @@ export class ElasticsearchStore implements Store {
       covered: this.refresher.coveredUpTo(index),
     };
     return runSearch(ctx, request, model);
+  }
+
+  async findSymbols(query: SymbolQuery): Promise<SymbolHit[]> {
+    const index = this.layout.live;
+    await this.fresh(index);
+    return findSymbols(this.conn, index, query);
   }
 
   async stats(): Promise<StoreStats> {

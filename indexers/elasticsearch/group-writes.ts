@@ -9,7 +9,7 @@
  * their old generation's vectors and chunks need reads of their own, and a cold index, the
  * case this is for, has none.
  */
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import type { DocumentRecord } from "../store.js";
 import { runBulk, type BulkFailure, type BulkOp } from "./bulk.js";
 import {
@@ -35,6 +35,7 @@ export interface DocumentWrite {
   doc: DocumentRecord;
   chunks: Chunk[];
   text: string | undefined;
+  symbols?: CodeSymbol[];
 }
 
 function bulkError(what: string, failure: BulkFailure): Error {
@@ -69,7 +70,7 @@ export async function replaceDocuments(
     writes.map((w) => w.key),
   );
   const single = (w: DocumentWrite, i: number) =>
-    replaceDocument(ctx, w.key, w.doc, w.chunks, w.text).catch((error: unknown) => {
+    replaceDocument(ctx, w.key, w.doc, w.chunks, w.text, w.symbols).catch((error: unknown) => {
       errors[i] = error;
     });
   const replacements = writes.map((w, i) => (existing.has(w.key) ? single(w, i) : undefined));
@@ -110,13 +111,13 @@ async function createAll(
   // Step 2 only for documents whose every chunk was acknowledged.
   const ready = indices.filter((i) => errors[i] === undefined);
   const recordOps: BulkOp[] = ready.map((i) => {
-    const { key, doc, text } = writes[i]!;
+    const { key, doc, text, symbols } = writes[i]!;
     return {
       action: "create",
       index: ctx.index,
       id: recordId(key),
       routing: key,
-      doc: toRecordSource(doc, key, gens.get(i)!, ordered.get(i)!.length, text) as never,
+      doc: toRecordSource(doc, key, gens.get(i)!, ordered.get(i)!.length, text, symbols) as never,
     };
   });
   const lost: number[] = [];

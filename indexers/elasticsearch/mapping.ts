@@ -17,7 +17,7 @@ export const TEXT_ANALYZER = "docindex_text";
  * them; they are added to its mapping when it opens (layout.ts), which Elasticsearch allows for
  * new fields without a rebuild: old documents simply have no value for them.
  */
-export const ADDED_FIELDS: readonly string[] = ["container", "metadata"];
+export const ADDED_FIELDS: readonly string[] = ["container", "metadata", "symbols", "symbol_names"];
 
 /** Search fields in the order of the SQLite store's FTS columns (and its weights). */
 export const SEARCH_FIELDS = {
@@ -69,6 +69,9 @@ export const PROPERTIES: Record<string, unknown> = {
   indexed_at: { type: "long" },
   chunk_count: { type: "integer" },
   doc_text: { type: "text", index: false },
+  /** The document's definitions (symbols.ts), and their lower-case names to look them up by. */
+  symbols: { type: "object", enabled: false },
+  symbol_names: { type: "keyword" },
   // Chunk fields.
   chunk_id: { type: "keyword" },
   ord: { type: "integer" },

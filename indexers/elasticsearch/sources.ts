@@ -4,7 +4,7 @@
  * as given, and absent optional fields stay absent.
  */
 import { createHash } from "node:crypto";
-import type { Chunk, FileKind, Section } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol, FileKind, Section } from "../../scanners/types.js";
 import {
   catalogEntry,
   type CatalogEntry,
@@ -13,6 +13,7 @@ import {
 } from "../store.js";
 import { SEARCH_FIELDS } from "./mapping.js";
 import { indexForm } from "./text-form.js";
+import { symbolFields } from "./symbols.js";
 
 export interface RecordSource {
   type: "doc";
@@ -35,6 +36,8 @@ export interface RecordSource {
   indexed_at: number;
   chunk_count: number;
   doc_text?: string;
+  symbols?: CodeSymbol[];
+  symbol_names?: string[];
 }
 
 export interface ChunkSource {
@@ -83,6 +86,7 @@ export function toRecordSource(
   gen: string,
   chunkCount: number,
   text?: string,
+  symbols?: CodeSymbol[],
 ): RecordSource {
   const source: RecordSource = {
     type: "doc",
@@ -106,6 +110,7 @@ export function toRecordSource(
   if (doc.sections !== undefined) source.sections = doc.sections;
   if (doc.metadata !== undefined) source.metadata = doc.metadata;
   if (text !== undefined) source.doc_text = text;
+  Object.assign(source, symbolFields(symbols));
   return source;
 }
 
@@ -207,4 +212,4 @@ export const CHUNK_READ_FIELDS = [
   "content_hash",
 ];
 
-export const RECORD_LIST_EXCLUDES = ["doc_text", "sections", "metadata"];
+export const RECORD_LIST_EXCLUDES = ["doc_text", "sections", "metadata", "symbols", "symbol_names"];

@@ -6,7 +6,7 @@
  *   3. delete the previous generation's chunks by id, and any older leftovers of a crash.
  * Until 2 is visible, searches keep the old version; from then on, the new one (search.ts).
  */
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import type { DocumentRecord } from "../store.js";
 import { assertBulk, runBulk, type BulkLimits, type BulkOp } from "./bulk.js";
 import { isStatus, type EsConnection } from "./connection.js";
@@ -138,6 +138,7 @@ export async function replaceDocument(
   doc: DocumentRecord,
   chunks: Chunk[],
   text: string | undefined,
+  symbols?: CodeSymbol[],
 ): Promise<void> {
   const ordered = [...chunks].sort((a, b) => a.ordinal - b.ordinal);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -153,7 +154,7 @@ export async function replaceDocument(
             generationIds(key, current.source.gen, current.source.chunk_count),
           );
     await indexChunks(ctx, key, gen, doc, ordered, embedded);
-    const record = toRecordSource(doc, key, gen, ordered.length, text);
+    const record = toRecordSource(doc, key, gen, ordered.length, text, symbols);
     if (!(await writeRecord(ctx, key, record, current))) {
       await deleteIds(ctx, key, generationIds(key, gen, ordered.length));
       continue;

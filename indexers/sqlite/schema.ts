@@ -115,6 +115,24 @@ const MIGRATIONS: string[] = [
   ALTER TABLE documents ADD COLUMN metadata TEXT;
   CREATE INDEX documents_container ON documents (root, container) WHERE container IS NOT NULL;
   `,
+  // Definitions tree-sitter found in code (scanners/syntax), replaced with their document.
+  // name_folded (lower case) serves exact, prefix (a range on the index) and fuzzy (LIKE) lookups.
+  `
+  CREATE TABLE symbols (
+    id          INTEGER PRIMARY KEY,
+    doc_id      INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    name_folded TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    container   TEXT NOT NULL,
+    line_start  INTEGER NOT NULL,
+    line_end    INTEGER NOT NULL,
+    name_line   INTEGER NOT NULL,
+    signature   TEXT NOT NULL
+  );
+  CREATE INDEX symbols_name ON symbols (name_folded);
+  CREATE INDEX symbols_doc ON symbols (doc_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol } from "../../scanners/types.js";
 import {
   catalogEntry,
   semanticRequestVector,
@@ -25,7 +25,11 @@ import {
   type VectorModel,
   type PendingChunk,
   type ChunkVector,
+  type SymbolHit,
+  type SymbolQuery,
 } from "../store.js";
+import { foldName } from "../symbol-match.js";
+import { findSymbols } from "./symbols.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
@@ -133,7 +137,7 @@ export class SqliteStore implements Store {
   /** A document and, when given, the documents inside it (Store.upsertDocument). */
   private replaceWithParts(write: DocumentWrite): void {
     const { doc, parts } = write;
-    const replacing = this.replace(doc, write.chunks, write.text);
+    const replacing = this.replace(doc, write.chunks, write.text, write.symbols);
     if (parts === undefined) return;
     if (replacing) {
       for (const id of this.statements.partIds.all(doc.root, doc.path) as number[])
@@ -144,12 +148,17 @@ export class SqliteStore implements Store {
         { id: number; container: string | null } | undefined;
       // A file of that name on disk wins over the attachment.
       if (slot !== undefined && slot.container === null) continue;
-      this.replace({ ...part.doc, container: doc.path }, part.chunks, part.text);
+      this.replace({ ...part.doc, container: doc.path }, part.chunks, part.text, part.symbols);
     }
   }
 
   /** Writes one document row with its chunks and text; true when it replaced a stored one. */
-  private replace(doc: DocumentRecord, chunks: Chunk[], text: string | undefined): boolean {
+  private replace(
+    doc: DocumentRecord,
+    chunks: Chunk[],
+    text: string | undefined,
+    symbols: CodeSymbol[] | undefined,
+  ): boolean {
     const s = this.statements;
     // A new document (every one of a cold run) has nothing to delete: one probe instead of
     // four statements and the vector-orphan checks.
@@ -177,7 +186,20 @@ export class SqliteStore implements Store {
       s.deleteFts.run(id);
       s.deleteChunks.run(id);
       s.deleteText.run(id);
+      s.deleteSymbols.run(id);
     }
+    for (const sym of symbols ?? [])
+      s.insertSymbol.run(
+        id,
+        sym.name,
+        foldName(sym.name),
+        sym.kind,
+        sym.container,
+        sym.lineStart,
+        sym.lineEnd,
+        sym.nameLine,
+        sym.signature,
+      );
     if (text !== undefined) {
       const gaps = textGaps(text, chunks);
       if (gaps === undefined) s.insertText.run(id, text, null);
@@ -233,19 +255,18 @@ export class SqliteStore implements Store {
     s.deleteFts.run(id);
     s.deleteChunks.run(id);
     s.deleteText.run(id);
+    s.deleteSymbols.run(id);
     s.deleteDoc.run(id);
     // Rows this batch was about to add to the full-text index (a part written earlier in it).
     this.pendingFts.delete(id);
     this.vectors.dropOrphans(oldIds);
   }
 
-  async upsertDocument(
-    doc: DocumentRecord,
-    chunks: Chunk[],
-    text?: string,
-    parts?: DocumentWrite[],
-  ): Promise<void> {
-    this.upsertManyTx.immediate([{ doc, chunks, text, ...(parts ? { parts } : {}) }]);
+  async upsertDocument(...write: Parameters<Store["upsertDocument"]>): Promise<void> {
+    const [doc, chunks, text, parts, symbols] = write;
+    this.upsertManyTx.immediate([
+      { doc, chunks, text, ...(parts ? { parts } : {}), ...(symbols ? { symbols } : {}) },
+    ]);
   }
 
   async upsertDocuments(writes: DocumentWrite[]): Promise<void> {
@@ -331,6 +352,10 @@ export class SqliteStore implements Store {
     if (model === undefined) return [];
     const vector = semanticRequestVector(request, model);
     return semanticSearch(this.db, request, vector, this.distanceFunction, queryOptions, this.ann);
+  }
+
+  async findSymbols(query: SymbolQuery): Promise<SymbolHit[]> {
+    return findSymbols(this.db, query);
   }
 
   async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {

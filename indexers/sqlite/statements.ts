@@ -34,6 +34,11 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteChunks: db.prepare("DELETE FROM chunks WHERE doc_id = ?"),
     deleteText: db.prepare("DELETE FROM document_text WHERE doc_id = ?"),
+    deleteSymbols: db.prepare("DELETE FROM symbols WHERE doc_id = ?"),
+    insertSymbol: db.prepare(
+      `INSERT INTO symbols (doc_id, name, name_folded, kind, container, line_start, line_end, name_line, signature)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     deleteDoc: db.prepare("DELETE FROM documents WHERE id = ?"),
     insertText: db.prepare("INSERT INTO document_text (doc_id, text, gaps) VALUES (?, ?, ?)"),
     insertChunk: db.prepare(`

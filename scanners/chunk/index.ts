@@ -8,6 +8,7 @@ import { chunkByLines } from "./line-chunks.js";
 import { LineIndex } from "../line-index.js";
 import { trimSpan } from "./lines.js";
 import { chunkBySections } from "./section-chunks.js";
+import { chunkBySyntax } from "./syntax-chunks.js";
 
 export { estimateTokens } from "./tokens.js";
 
@@ -41,6 +42,8 @@ export function chunkDocument(
   const lines = doc.linesMatchSource ? new LineIndex(text) : undefined;
   const structured = doc.sections.some((s) => s.level > 0 || s.page !== undefined);
 
+  if (lines !== undefined && !structured && doc.outline !== undefined)
+    return finalizeChunks(path, chunkBySyntax(text, lines, doc.outline, budget, overlap));
   if (lines !== undefined && !structured) {
     const sections = [...doc.sections].sort((a, b) => a.start - b.start);
     return finalizeChunks(path, chunkByLines(text, lines, sections, budget, overlap));

@@ -8,8 +8,8 @@ import type { Section } from "../types.js";
 import { sharedHeadingPath } from "./heading-paths.js";
 import type { ChunkDraft } from "./ids.js";
 import type { LineIndex } from "../line-index.js";
+import { lineCosts } from "./lines.js";
 import { splitSpan } from "./split-span.js";
-import { estimateTokens } from "./tokens.js";
 
 /** A break this early in a chunk wastes too much of the budget, whatever its quality. */
 const MIN_FILL = 0.25;
@@ -24,11 +24,7 @@ export function chunkByLines(
   overlap: number,
 ): ChunkDraft[] {
   const n = lines.count;
-  const spans = Array.from({ length: n }, (_, i) => lines.line(i));
-  const cost = spans.map((s) => estimateTokens(text.slice(s.start, s.end)));
-  const blank = spans.map((s) => text.slice(s.start, s.end).trim() === "");
-  const prefix = [0];
-  for (let i = 0; i < n; i++) prefix.push((prefix[i] ?? 0) + (cost[i] ?? 0));
+  const { spans, cost, blank, prefix } = lineCosts(text, lines);
   const sectionStarts = new Set(sections.map((s) => lines.lineOf(s.start) - 1));
 
   const score = (i: number): number => {

@@ -74,7 +74,7 @@ const RULES: Record<string, Rules> = {
 };
 
 /** Lines that belong to the declaration below them: doc comments, decorators, attributes. */
-const LEADING = /^\s*(?:\/\/|\/\*|\*|#|@|--|\[|"""|''')/;
+export const LEADING_LINE = /^\s*(?:\/\/|\/\*|\*|#|@|--|\[|"""|''')/;
 
 const MAX_DECLARATION_LINE = 400;
 
@@ -88,11 +88,20 @@ export function hasDeclarationRules(language: string): boolean {
   return RULES[language] !== undefined;
 }
 
-export function findDeclarations(lines: readonly string[], language: string): Declaration[] {
+/** A declaration line a rule matched: 0-based, without the comments above it. */
+export interface DeclarationLine {
+  line: number;
+  kind: string;
+  name: string;
+}
+
+export function findDeclarationLines(
+  lines: readonly string[],
+  language: string,
+): DeclarationLine[] {
   const rules = RULES[language];
   if (rules === undefined) return [];
-  const found: Declaration[] = [];
-  let floor = 0;
+  const found: DeclarationLine[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
     // Long lines are minified or generated code, never a declaration worth a section, and
@@ -101,21 +110,25 @@ export function findDeclarations(lines: readonly string[], language: string): De
     for (const rule of rules) {
       const groups = rule.exec(line)?.groups;
       if (groups === undefined) continue;
-      let start = i;
-      while (
-        start > floor &&
-        LEADING.test(lines[start - 1] ?? "") &&
-        (lines[start - 1] ?? "").trim() !== ""
-      )
-        start--;
       const kind = (groups["kind"] || "function").toLowerCase();
-      found.push({
-        line: start,
-        title: `${kind} ${groups["name"] ?? ""}`.replace(/\s+/g, " ").trim(),
-      });
-      floor = i + 1;
+      found.push({ line: i, kind, name: groups["name"] ?? "" });
       break;
     }
   }
   return found;
+}
+
+export function findDeclarations(lines: readonly string[], language: string): Declaration[] {
+  let floor = 0;
+  return findDeclarationLines(lines, language).map(({ line, kind, name }) => {
+    let start = line;
+    while (
+      start > floor &&
+      LEADING_LINE.test(lines[start - 1] ?? "") &&
+      (lines[start - 1] ?? "").trim() !== ""
+    )
+      start--;
+    floor = line + 1;
+    return { line: start, title: `${kind} ${name}`.replace(/\s+/g, " ").trim() };
+  });
 }

@@ -7,7 +7,7 @@ import { decodeText, sniffBinary } from "../detect/content.js";
 import { languageForPath } from "../detect/kind.js";
 import { binaryMagic, isOcrImage } from "../detect/magic.js";
 import type { FileKind, ParsedDocument, ParseOutcome } from "../types.js";
-import { parseCode } from "./code.js";
+import { parseCodeWithSyntax } from "./code.js";
 import { parseHtml } from "./html.js";
 import { normalizeNewlines } from "./lines.js";
 import { markupFlavorForPath, parseMarkdown } from "./markdown.js";
@@ -55,7 +55,8 @@ export async function parseBytes(
       return await (await import("../ocr/image.js")).parseImage(bytes, magic ?? "unknown", options);
     // Loaded with the first DOCX: mammoth is half a second of module loading that every parse
     // worker paid at start-up, most of a worker's start when it only reads PDFs through pdftotext.
-    if (kind === "docx") return await (await import("./docx.js")).parseDocx(bytes, options.officePasswords);
+    if (kind === "docx")
+      return await (await import("./docx.js")).parseDocx(bytes, options.officePasswords);
     if (kind === "email") return await parseMessage(bytes, options, 0);
     if (kind === "rtf") return (await import("./rtf.js")).parseRtf(bytes);
     if (isPackageKind(kind))
@@ -64,7 +65,7 @@ export async function parseBytes(
     const decoded = decodeText(bytes, kind === "html" ? htmlCharset(bytes) : undefined);
     const text = normalizeNewlines(decoded.text);
     if (text.trim() === "") return skipped(REASONS.empty);
-    const outcome = parseText(text, kind, path);
+    const outcome = await parseText(text, kind, path, options.syntax ?? "auto");
     if (outcome.ok) outcome.doc.metadata["encoding"] = decoded.encoding;
     return outcome;
   } catch (error) {
@@ -72,12 +73,17 @@ export async function parseBytes(
   }
 }
 
-function parseText(text: string, kind: FileKind, path: string): ParseOutcome {
+async function parseText(
+  text: string,
+  kind: FileKind,
+  path: string,
+  syntax: "auto" | "off",
+): Promise<ParseOutcome> {
   switch (kind) {
     case "markdown":
       return indexed(parseMarkdown(text, markupFlavorForPath(path)));
     case "code":
-      return indexed(parseCode(text, languageForPath(path)));
+      return indexed(await parseCodeWithSyntax(text, path, languageForPath(path), syntax));
     case "html":
       return nonEmpty(parseHtml(text));
     case "notebook":

@@ -30,4 +30,6 @@ export interface ParseOptions {
   startedAtMs?: number;
   /** OCR of images and of PDF pages without text (scanners/ocr); default mode "auto". */
   ocr?: OcrOptions;
+  /** tree-sitter for code (scanners/syntax): syntax chunks and symbols; "off" keeps line chunks. Default "auto". */
+  syntax?: "auto" | "off";
 }

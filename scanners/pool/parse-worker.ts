@@ -9,6 +9,7 @@ import { parseFile } from "../parsers/index.js";
 import { failed, shortMessage } from "../parsers/outcome.js";
 import { prepareDocument } from "./prepare-document.js";
 import type { ParseRequest, ParseResponse, WorkerInit } from "./protocol.js";
+import type { ParseOutcome } from "../types.js";
 import { routeStdoutToStderr } from "./stdout-guard.js";
 
 // Before any parsing: stdout is the server's JSON-RPC channel (see stdout-guard.ts).
@@ -38,7 +39,7 @@ async function handle(request: ParseRequest): Promise<ParseResponse> {
       id: request.id,
       outcome:
         prepare === undefined
-          ? await parseFile(absPath, kind, init.parseOptions)
+          ? withoutOutline(await parseFile(absPath, kind, init.parseOptions))
           : await prepareDocument(
               { absPath, path: prepare.path, kind, sizeLimit: prepare.sizeLimit },
               prepare.chunk,
@@ -48,4 +49,10 @@ async function handle(request: ParseRequest): Promise<ParseResponse> {
   } catch (error) {
     return { id: request.id, outcome: failed(`parser error: ${shortMessage(error)}`) };
   }
+}
+
+/** The syntax outline is for a chunker in this thread; the caller of parseFile gets the rest. */
+function withoutOutline(outcome: ParseOutcome): ParseOutcome {
+  if (outcome.ok) delete outcome.doc.outline;
+  return outcome;
 }

@@ -88,7 +88,10 @@ export async function prepareDocument(
 
 function chunkOrReason(path: string, doc: ParsedDocument, chunk: ChunkOptions): Chunk[] | string {
   try {
-    return chunkDocument(path, doc, chunk);
+    const chunks = chunkDocument(path, doc, chunk);
+    // The outline served the chunker; it is neither stored nor worth copying to another thread.
+    delete doc.outline;
+    return chunks;
   } catch (error) {
     return `chunking failed: ${shortMessage(error)}`;
   }

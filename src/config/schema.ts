@@ -42,6 +42,8 @@ export const settingsSchema = z
       .min(1),
     /** Time the OCR of one page may take; a file's pages together stay within parseTimeoutSec. */
     ocrPageTimeoutSec: z.number().positive().max(3600),
+    /** tree-sitter for code (scanners/syntax): "auto" gives syntax chunks and symbols; "off" line chunks only. */
+    syntax: z.enum(["auto", "off"]),
     /** Which index implementation to use. */
     store: z.enum(["sqlite", "elasticsearch"]),
 
@@ -138,6 +140,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "roots" | "indexDir" | OptionalKey
   ocr: "auto",
   ocrLanguages: ["eng"],
   ocrPageTimeoutSec: 30,
+  syntax: "auto",
   store: "sqlite",
   embedder: "none",
   offline: false,
@@ -168,6 +171,7 @@ export const ENV_KEYS: Record<keyof Settings, string> = {
   ocr: "DOCINDEX_OCR",
   ocrLanguages: "DOCINDEX_OCR_LANGUAGES",
   ocrPageTimeoutSec: "DOCINDEX_OCR_PAGE_TIMEOUT_SEC",
+  syntax: "DOCINDEX_SYNTAX",
   store: "DOCINDEX_STORE",
   embedder: "DOCINDEX_EMBEDDER",
   embedModel: "DOCINDEX_EMBED_MODEL",

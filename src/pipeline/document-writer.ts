@@ -44,7 +44,13 @@ export class DocumentWriter {
     // A store without a batch write (Elasticsearch) groups concurrent upserts itself: hand each
     // document over at once, so that it sees them together and each fails or succeeds alone.
     if (!this.store.upsertDocuments)
-      return this.store.upsertDocument(write.doc, write.chunks, write.text, write.parts);
+      return this.store.upsertDocument(
+        write.doc,
+        write.chunks,
+        write.text,
+        write.parts,
+        write.symbols,
+      );
     const done = new Promise<void>((resolve, reject) => {
       this.pending.push({ write, resolve, reject });
     });

@@ -118,6 +118,7 @@ async function prepareOwnDocument(
     chunkCount: chunks.length,
   };
   const write: DocumentWrite = { doc: record, chunks, text: doc.text };
+  if (doc.symbols !== undefined) write.symbols = doc.symbols;
   if (parts !== undefined) write.parts = parts.map((part) => partWrite(file, facts, part));
   return { result: { status: "indexed", chunks: chunks.length }, write };
 }
@@ -150,6 +151,7 @@ function partWrite(container: SourceFile, facts: FileFacts, part: PreparedPart):
     },
     chunks,
     text: doc.text,
+    ...(doc.symbols ? { symbols: doc.symbols } : {}),
   };
 }
 
@@ -170,7 +172,7 @@ function notIndexed(record: DocumentRecord): PreparedFile {
 
 export async function indexFile(file: SourceFile, ctx: IndexFileContext): Promise<IndexFileResult> {
   const { result, write } = await prepareFile(file, ctx);
-  await ctx.store.upsertDocument(write.doc, write.chunks, write.text, write.parts);
+  await ctx.store.upsertDocument(write.doc, write.chunks, write.text, write.parts, write.symbols);
   return result;
 }
 

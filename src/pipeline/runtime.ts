@@ -65,6 +65,7 @@ export function createParserPool(settings: Settings): ParserPool {
         languages: settings.ocrLanguages,
         pageTimeLimitMs: settings.ocrPageTimeoutSec * 1000,
       },
+      syntax: settings.syntax,
     },
   });
 }

@@ -99,6 +99,7 @@ const STORE_CALLS = new Set<string>([
   "search",
   "stats",
   "termDocumentFrequencies",
+  "findSymbols",
   "getVectorModel",
   "setVectorModel",
   "chunksWithoutVectors",

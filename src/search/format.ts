@@ -17,6 +17,8 @@ export interface PublicSearchResult {
   chunkId: string;
   /** Which rankings found the hit: ["lexical"], ["semantic"] or both (hybrid). */
   matchedBy?: ("lexical" | "semantic")[];
+  /** Set when the passage defines an identifier the query names (definition-boost.ts). */
+  definition?: { name: string; kind: string; line: number };
 }
 
 /** Four decimals: enough to order by, without float noise in the answer. */

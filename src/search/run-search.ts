@@ -7,6 +7,7 @@
 import type { SearchFilters, SearchHit, SearchMode, Store } from "../../indexers/store.js";
 import { toPublicResult, type PublicSearchResult } from "./format.js";
 import { bestPerDocument, reciprocalRankFusion } from "./fusion.js";
+import { boostDefinitions, type DefinitionLookup } from "./definition-boost.js";
 
 export interface SearchQuery {
   query: string;
@@ -47,6 +48,8 @@ export async function runSearchQuery(
   request: SearchQuery,
   vectors?: VectorSupport,
   fusion: FusionSettings = { rrfK: 20, candidates: 100 },
+  /** The store's symbols: with them, a chunk that defines a name the query gives comes first. */
+  definitions?: DefinitionLookup,
 ): Promise<SearchAnswer> {
   const wanted: SearchMode = request.mode ?? (vectors?.enabled ? "hybrid" : "lexical");
   const base = { query: request.query, filters: request.filters };
@@ -90,7 +93,10 @@ export async function runSearchQuery(
     const fused = reciprocalRankFusion([lexicalHits, semanticHits], fusion.rrfK);
     hits = (request.perDocument ? bestPerDocument(fused) : fused).slice(0, request.limit);
   }
-  const answer: SearchAnswer = { query: request.query, mode, results: hits.map(toPublicResult) };
+  let results = hits.map(toPublicResult);
+  if (definitions !== undefined)
+    results = await boostDefinitions(definitions, request.query, request.filters, results, request);
+  const answer: SearchAnswer = { query: request.query, mode, results };
   if (notice) answer.notice = notice;
   return answer;
 }

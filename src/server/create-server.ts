@@ -11,6 +11,7 @@ import { registerInventoryTool } from "../tools/inventory.js";
 import { registerReadDocumentTool } from "../tools/read-document.js";
 import { registerReindexTools } from "../tools/reindex.js";
 import { registerSearchTool } from "../tools/search.js";
+import { registerSymbolsTool } from "../tools/symbols.js";
 import type { ServerContext } from "./context.js";
 import { registerDocumentResources } from "./resources.js";
 import { USAGE_INSTRUCTIONS } from "./workspace-instructions.js";
@@ -57,6 +58,7 @@ export function createMcpServer(
     },
   );
   registerSearchTool(server, ctx);
+  registerSymbolsTool(server, ctx);
   registerInventoryTool(server, ctx);
   registerAnalyzeTool(server, ctx);
   registerReadDocumentTool(server, ctx);

@@ -11,7 +11,8 @@ import type { ServerContext } from "./context.js";
 
 export const USAGE_INSTRUCTIONS =
   "docindex indexes the documents of this workspace (code, Markdown, text, HTML, PDF, Word). " +
-  "Use `search` to find passages (with file, lines or page), `read_document` to read around a hit, " +
+  "Use `search` to find passages (with file, lines or page), `symbols` to find where a function, class " +
+  "or other definition is by name, `read_document` to read around a hit, " +
   "`analyze` for a document's outline, key terms, related files and duplicates, and `inventory` to see " +
   "what is indexed and why some files are not.";
 

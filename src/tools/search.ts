@@ -31,6 +31,12 @@ const resultSchema = z.object({
     .optional()
     .describe("which rankings found it (hybrid)"),
   text: z.string().optional().describe("the whole passage; present when maxTokens is given"),
+  definition: z
+    .object({ name: z.string(), kind: z.string(), line: z.number() })
+    .optional()
+    .describe(
+      "the passage defines this identifier, which the query names; such passages come first",
+    ),
 });
 
 export const searchInput = {
@@ -175,7 +181,8 @@ function renderText(
   );
   results.forEach((r, i) => {
     const heading = r.headingPath.length > 0 ? ` — ${r.headingPath.join(" > ")}` : "";
-    lines.push(`${i + 1}. ${citation(r)}${heading} (score ${r.score})`);
+    const defines = r.definition ? ` [defines ${r.definition.kind} ${r.definition.name}]` : "";
+    lines.push(`${i + 1}. ${citation(r)}${heading}${defines} (score ${r.score})`);
     lines.push(`   ${(r.text ?? r.snippet).replace(/\s+/g, " ").trim()}`);
   });
   return lines.join("\n");
@@ -201,6 +208,7 @@ export async function searchTool(ctx: ServerContext, args: SearchArgs) {
         { query, limit: args.limit, mode: args.mode, filters, perDocument: args.perDocument },
         ctx.vectors,
         { rrfK: ctx.settings.rrfK, candidates: ctx.settings.hybridCandidates },
+        ctx.store,
       ),
     );
   }

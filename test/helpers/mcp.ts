@@ -26,6 +26,7 @@ export const TOOL_NAMES = [
   "read_document",
   "reindex",
   "search",
+  "symbols",
 ];
 
 /** The server's process, as either SDK's stdio transport spawns it; `cli` is the built main.js. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Chunk, FileKind } from "../../scanners/types.js";
 import type { DocumentRecord, SearchHit, Store } from "../../indexers/store.js";
+import { runSymbolContract } from "./symbol-contract.js";
 
 // Made-up roots: stores treat a root as a name and never read it. Under the OS temp folder so
 // that no path of a real machine appears in the repository.
@@ -72,6 +73,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       query: string,
       extra: Partial<Parameters<Store["search"]>[0]> = {},
     ): Promise<SearchHit[]> => store.search({ query, limit: 10, mode: "lexical", ...extra });
+
+    runSymbolContract(fresh);
 
     describe("documents and chunks", () => {
       it("stores a document, its chunks in ordinal order and its text", async () => {

@@ -100,6 +100,7 @@ export async function runSearch(argv: string[]): Promise<number> {
           { query, limit, mode, filters, perDocument: values["all-chunks"] !== true },
           vectors,
           { rrfK: settings.rrfK, candidates: settings.hybridCandidates },
+          store,
         ),
       { vectors },
     );

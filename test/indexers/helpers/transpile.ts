@@ -14,6 +14,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const SOURCES = [
   "indexers/store.ts",
   "indexers/cursor.ts",
+  "indexers/symbol-match.ts",
   "indexers/text",
   "indexers/sqlite",
   "scanners/types.ts",

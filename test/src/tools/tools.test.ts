@@ -4,14 +4,11 @@
  * over a small folder with a file that fails to parse. The spawned server's happy paths are
  * in test/src/server/mcp-stdio.test.ts.
  */
-import { basename, join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSettings } from "../../../src/config/load.js";
-import { createLogger } from "../../../src/log.js";
-import { createServerContext, type ServerContext } from "../../../src/server/context.js";
-import { createMcpServer } from "../../../src/server/create-server.js";
+import type { ServerContext } from "../../../src/server/context.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { startIndexedServer } from "../../helpers/in-memory-server.js";
 import { callTool, textOf } from "../../helpers/mcp.js";
 import { makeTempDir, removeDir, writeTree } from "../../helpers/tree.js";
 
@@ -26,22 +23,7 @@ beforeAll(async () => {
     "docs/two.md": "# Two\n\nThe second note, about kestrels and merlins.\n",
     "broken.pdf": "%PDF-1.7\nnot a PDF after all\n",
   });
-  const { settings } = loadSettings({
-    cwd: dir,
-    env: {},
-    flags: { indexDir: join(dir, ".docindex"), workers: 1 },
-  });
-  ctx = await createServerContext({
-    settings,
-    log: createLogger({ level: "silent" }),
-    watch: false,
-  });
-  await ctx.jobs.wait(ctx.jobs.enqueue({ kind: "reindex", roots: ctx.roots }).id);
-  const server = createMcpServer(ctx);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  client = new Client({ name: "tools-test", version: "1.0.0" });
-  await client.connect(clientSide);
+  ({ ctx, client } = await startIndexedServer(dir, "tools-test"));
 });
 
 afterAll(async () => {
