@@ -59,6 +59,12 @@ export const PROPERTIES: Record<string, unknown> = {
   indexed_at: { type: "long" },
   chunk_count: { type: "integer" },
   doc_text: { type: "text", index: false },
+  /**
+   * grep's n-gram index: each document's distinct folded trigrams as keywords, made by the
+   * client (text/text-query.ts), so no n-gram analyzer (analysis-common) is needed and the
+   * field can be added to an existing index. Kept in _source, which touch's update rewrites from.
+   */
+  text_grams: { type: "keyword" },
   // Chunk fields.
   chunk_id: { type: "keyword" },
   ord: { type: "integer" },

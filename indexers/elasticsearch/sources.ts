@@ -8,6 +8,7 @@ import type { Chunk, FileKind, Section } from "../../scanners/types.js";
 import type { CatalogEntry, DocumentRecord, DocumentStatus } from "../store.js";
 import { SEARCH_FIELDS } from "./mapping.js";
 import { indexForm } from "./text-form.js";
+import { textTrigrams } from "../text/text-query.js";
 
 export interface RecordSource {
   type: "doc";
@@ -28,6 +29,8 @@ export interface RecordSource {
   indexed_at: number;
   chunk_count: number;
   doc_text?: string;
+  /** grep's n-gram index: the text's distinct folded trigrams (text/text-query.ts). */
+  text_grams?: string[];
 }
 
 export interface ChunkSource {
@@ -97,6 +100,7 @@ export function toRecordSource(
   if (doc.pageCount !== undefined) source.page_count = doc.pageCount;
   if (doc.sections !== undefined) source.sections = doc.sections;
   if (text !== undefined) source.doc_text = text;
+  if (text !== undefined && doc.status === "indexed") source.text_grams = textTrigrams(text);
   return source;
 }
 
@@ -193,4 +197,4 @@ export const CHUNK_READ_FIELDS = [
   "content_hash",
 ];
 
-export const RECORD_LIST_EXCLUDES = ["doc_text", "sections"];
+export const RECORD_LIST_EXCLUDES = ["doc_text", "text_grams", "sections"];

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Chunk } from "../../scanners/types.js";
+import type { Chunk, Section } from "../../scanners/types.js";
 import {
   semanticRequestVector,
   type CatalogEntry,
@@ -24,7 +24,10 @@ import {
   type VectorModel,
   type PendingChunk,
   type ChunkVector,
+  type TextCandidate,
+  type TextCandidatesRequest,
 } from "../store.js";
+import { textCandidates } from "./text-candidates.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
@@ -93,6 +96,8 @@ export class SqliteStore implements Store {
    * so a document written twice in one batch keeps only its last chunks' rows.
    */
   private readonly pendingFts = new Map<number, FtsRow[]>();
+  /** Each document's text for grep's n-gram index (text_grams), written last for the same reason. */
+  private readonly pendingGrams = new Map<number, string>();
   private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
   private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
   /** Maps the approximate index's newest file for semantic search (ann/). */
@@ -123,8 +128,10 @@ export class SqliteStore implements Store {
         for (const w of writes) this.replace(w.doc, w.chunks, w.text);
         for (const rows of this.pendingFts.values())
           for (const row of rows) this.statements.insertFts.run(...row);
+        for (const [id, text] of this.pendingGrams) this.statements.insertGrams.run(id, text);
       } finally {
         this.pendingFts.clear();
+        this.pendingGrams.clear();
       }
     });
   }
@@ -159,7 +166,11 @@ export class SqliteStore implements Store {
       s.deleteFts.run(id);
       s.deleteChunks.run(id);
       s.deleteText.run(id);
+      s.deleteGrams.run(id);
+      s.deleteGramsMissing.run(id);
     }
+    if (text !== undefined && doc.status === "indexed") this.pendingGrams.set(id, text);
+    else this.pendingGrams.delete(id);
     if (text !== undefined) {
       const gaps = textGaps(text, chunks);
       if (gaps === undefined) s.insertText.run(id, text, null);
@@ -204,6 +215,8 @@ export class SqliteStore implements Store {
       s.deleteFts.run(id);
       s.deleteChunks.run(id);
       s.deleteText.run(id);
+      s.deleteGrams.run(id);
+      s.deleteGramsMissing.run(id);
       s.deleteDoc.run(id);
       this.vectors.dropOrphans(oldIds);
       deleted++;
@@ -236,10 +249,7 @@ export class SqliteStore implements Store {
     // One read transaction: the gaps and the chunks they sit between come from the same commit.
     return this.db.transaction(() => {
       const row = this.statements.getText.get(root, docPath) as TextRow | undefined;
-      if (row === undefined) return undefined;
-      if (row.gaps === null) return row.text;
-      const chunkTexts = this.statements.chunkTexts.all(row.doc_id) as string[];
-      return joinGaps(JSON.parse(row.gaps) as string[], chunkTexts);
+      return row === undefined ? undefined : this.textOf(row);
     })();
   }
 
@@ -290,6 +300,25 @@ export class SqliteStore implements Store {
     if (model === undefined) return [];
     const vector = semanticRequestVector(request, model);
     return semanticSearch(this.db, request, vector, this.distanceFunction, queryOptions, this.ann);
+  }
+
+  async textCandidates(request: TextCandidatesRequest): Promise<TextCandidate[]> {
+    return this.db.transaction(() =>
+      textCandidates(this.db, request).map((row) => ({
+        root: row.root,
+        path: row.path,
+        kind: row.kind as TextCandidate["kind"],
+        ...(row.sections === null ? {} : { sections: JSON.parse(row.sections) as Section[] }),
+        text: this.textOf(row),
+      })),
+    )();
+  }
+
+  /** A document's text from its document_text row (whole, or gaps between its chunks). */
+  private textOf(row: TextRow): string {
+    if (row.gaps === null) return row.text;
+    const chunkTexts = this.statements.chunkTexts.all(row.doc_id) as string[];
+    return joinGaps(JSON.parse(row.gaps) as string[], chunkTexts);
   }
 
   async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {
