@@ -176,6 +176,8 @@ function scanDocument(
           : -1;
     if (at < 0) break;
     const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    // What follows a final line break is no line (`^$` matches there in a multi-line search).
+    if (lineStart >= text.length) break;
     const start = Math.max(lineStart, pos);
     let lineEnd = text.indexOf("\n", start);
     if (lineEnd < 0) lineEnd = text.length;
