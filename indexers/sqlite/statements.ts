@@ -41,6 +41,7 @@ export function prepareStatements(db: Database.Database) {
     insertGrams: db.prepare("INSERT INTO text_grams (rowid, text) VALUES (?, ?)"),
     deleteGrams: db.prepare("DELETE FROM text_grams WHERE rowid = ?"),
     deleteGramsMissing: db.prepare("DELETE FROM text_grams_missing WHERE doc_id = ?"),
+    insertGramsMissing: db.prepare("INSERT OR IGNORE INTO text_grams_missing (doc_id) VALUES (?)"),
     touch: db.prepare("UPDATE documents SET mtime_ms = ? WHERE root = ? AND path = ?"),
     getDoc: db.prepare(
       `SELECT ${DOCUMENT_COLUMNS}, d.sections FROM documents d WHERE d.root = ? AND d.path = ?`,
