@@ -52,12 +52,18 @@ const PATTERNS: Pattern[] = [
 ];
 
 function rgArgs(p: Pattern): string[] {
-  return ["--no-config", "-n", ...(p.F ? ["-F"] : []), ...(p.i ? ["-i"] : []), "-e", p.pattern];
+  const flags = [...(p.F ? ["-F"] : []), ...(p.i ? ["-i"] : [])];
+  // The path is needed: without one, rg reads its standard input when that is not a terminal.
+  return ["--no-config", "-n", ...flags, "-e", p.pattern, "--", "."];
 }
 
 function rg(p: Pattern, root: string): { ms: number; lines: number } {
   const start = process.hrtime.bigint();
-  const out = spawnSync("rg", rgArgs(p), { cwd: root, maxBuffer: 1 << 30 });
+  const out = spawnSync("rg", rgArgs(p), {
+    cwd: root,
+    maxBuffer: 1 << 30,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (out.status !== 0 && out.status !== 1) throw new Error(`rg failed: ${out.stderr}`);
   let lines = 0;

@@ -27,7 +27,7 @@ import {
   type TextCandidate,
   type TextCandidatesRequest,
 } from "../store.js";
-import { textCandidates } from "./text-candidates.js";
+import { TextCandidates } from "./text-candidates.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
@@ -108,6 +108,8 @@ export class SqliteStore implements Store {
   private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
   /** Maps the approximate index's newest file for semantic search (ann/). */
   private readonly ann: AnnReader;
+  /** grep's candidate lists, kept while the index is unchanged. */
+  private readonly candidates: TextCandidates;
   /** Keeps that file up to date; only a writable store on a file has one. */
   private readonly refresher: AnnRefresher | undefined;
 
@@ -121,6 +123,7 @@ export class SqliteStore implements Store {
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.statements = prepareStatements(db);
     this.vectors = new VectorTable(db);
+    this.candidates = new TextCandidates(db);
     const log = options.log ?? stderrLog;
     this.ann = new AnnReader(dbPath, (message, fields) => log("warn", message, fields));
     const onFile = dbPath !== ":memory:" && dbPath !== "";
@@ -313,7 +316,7 @@ export class SqliteStore implements Store {
 
   async textCandidates(request: TextCandidatesRequest): Promise<TextCandidate[]> {
     return this.db.transaction(() =>
-      textCandidates(this.db, request).map((row) => ({
+      this.candidates.page(request).map((row) => ({
         root: row.root,
         path: row.path,
         kind: row.kind as TextCandidate["kind"],

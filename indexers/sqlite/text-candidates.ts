@@ -28,32 +28,95 @@ export function ftsMatch(query: TextQuery): string {
   throw new Error("ftsMatch: `all` has no FTS5 form");
 }
 
-export function textCandidates(
-  db: Database.Database,
-  request: TextCandidatesRequest,
-): CandidateRow[] {
-  const limit = Math.max(1, Math.min(Math.floor(request.limit) || 1, MAX_CANDIDATES));
+interface Listed {
+  id: number;
+  root: string;
+  path: string;
+}
+
+/** UTF-8 byte order, which is SQLite's BINARY collation (JavaScript compares UTF-16 units). */
+function compareKeys(a: Listed, root: string, path: string): number {
+  return Buffer.compare(Buffer.from(`${a.root}\0${a.path}`), Buffer.from(`${root}\0${path}`));
+}
+
+/**
+ * Candidate lists kept per (query, filters) while the index is unchanged, so that the pages of
+ * one grep (one call, or a client paging with its cursor) run the MATCH and the sort once:
+ * choosing each page again cost 6.7 ms on 5,000 files for "function", most of the time of
+ * every match. The index has changed when `PRAGMA data_version` (other connections' commits)
+ * or `total_changes()` (this connection's) has.
+ */
+export class TextCandidates {
+  private readonly lists = new Map<string, Listed[]>();
+  private version = "";
+  private readonly versionOf: Database.Statement;
+  private readonly textsOf: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.versionOf = db.prepare("SELECT total_changes() AS changes");
+    this.textsOf = db.prepare(
+      // Sections only place matches on pages: documents without pages skip their JSON.
+      `SELECT t.doc_id, t.text, t.gaps, d.root, d.path, d.kind,
+         CASE WHEN d.page_count IS NULL THEN NULL ELSE d.sections END AS sections
+       FROM documents d JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?`,
+    );
+  }
+
+  /** Call inside a read transaction, so the list and the texts come from one commit. */
+  page(request: TextCandidatesRequest): CandidateRow[] {
+    const limit = Math.max(1, Math.min(Math.floor(request.limit) || 1, MAX_CANDIDATES));
+    const list = this.list(request);
+    let lo = 0;
+    if (request.from !== undefined) {
+      const { root, path } = request.from;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareKeys(list[mid]!, root, path) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const rows: CandidateRow[] = [];
+    for (const listed of list.slice(lo, lo + limit)) {
+      const row = this.textsOf.get(listed.id) as CandidateRow | undefined;
+      if (row !== undefined) rows.push(row);
+    }
+    return rows;
+  }
+
+  private list(request: TextCandidatesRequest): Listed[] {
+    const changes = (this.versionOf.get() as { changes: number }).changes;
+    const version = `${this.db.pragma("data_version", { simple: true }) as number}:${changes}`;
+    if (version !== this.version) {
+      this.lists.clear();
+      this.version = version;
+    }
+    const key = JSON.stringify([request.query, request.filters ?? {}]);
+    let list = this.lists.get(key);
+    if (list === undefined) {
+      list = candidateList(this.db, request);
+      if (this.lists.size >= 8) this.lists.delete(this.lists.keys().next().value!);
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+}
+
+/** Every candidate's id and key, in (root, path) order. */
+function candidateList(db: Database.Database, request: TextCandidatesRequest): Listed[] {
   const conditions = searchConditions(request.filters);
   conditions.where.push("d.status = 'indexed'");
   const grams = toTrigramQuery(request.query);
-  const params: unknown[] = [];
   if (!("all" in grams)) {
     conditions.where.push(
       "(d.id IN (SELECT rowid FROM text_grams WHERE text_grams MATCH ?) OR d.id IN (SELECT doc_id FROM text_grams_missing))",
     );
-    params.push(ftsMatch(grams));
+    conditions.params.push(ftsMatch(grams));
   }
-  if (request.from !== undefined) {
-    conditions.where.push("(d.root, d.path) >= (?, ?)");
-    params.push(request.from.root, request.from.path);
-  }
-  // The MATCH and resume parameters come after the filters', in the order of `where`.
   return db
     .prepare(
-      `SELECT t.doc_id, t.text, t.gaps, d.root, d.path, d.kind, d.sections
-       FROM documents d JOIN document_text t ON t.doc_id = d.id
-       WHERE ${conditions.where.join(" AND ")}
-       ORDER BY d.root, d.path LIMIT ?`,
+      `SELECT d.id, d.root, d.path FROM documents d
+       WHERE ${conditions.where.join(" AND ")} ORDER BY d.root, d.path`,
     )
-    .all(...conditions.params, ...params, limit) as CandidateRow[];
+    .all(...conditions.params) as Listed[];
 }

@@ -86,6 +86,21 @@ function candidateFinder(
   };
 }
 
+/**
+ * A literal's check without re2js: indexOf, or a JavaScript RegExp of the escaped literal (and,
+ * for -w, one-character look-arounds), which has nothing to backtrack over. Same answers as
+ * the re2js check, several times faster on the lines of common literals.
+ */
+function literalMatcher(options: GrepOptions): (line: string) => number {
+  const { pattern } = options;
+  if (!options.ignoreCase && !options.wordRegexp) return (line) => line.indexOf(pattern);
+  const word = `[${WORD_CHARS.replaceAll("\\x{", "\\u{")}]`;
+  const body = regexEscape(pattern);
+  const source = options.wordRegexp ? `(?<!${word})${body}(?!${word})` : body;
+  const regexp = new RegExp(source, options.ignoreCase ? "iu" : "u");
+  return (line) => line.search(regexp);
+}
+
 export function compilePattern(options: GrepOptions): CompiledPattern {
   const { pattern } = options;
   if (pattern.length === 0) throw new DocindexError("USAGE", "grep: the pattern is empty");
@@ -132,5 +147,6 @@ export function compilePattern(options: GrepOptions): CompiledPattern {
   };
   const finder = alternatives && candidateFinder(alternatives, foldCase);
   if (finder !== undefined) compiled.nextCandidate = finder;
+  if (options.fixedStrings) compiled.firstMatch = literalMatcher(options);
   return compiled;
 }

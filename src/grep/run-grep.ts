@@ -50,8 +50,13 @@ export interface GrepAnswer {
 
 export const GREP_TIME_LIMIT_MS = 10_000;
 export const MAX_LINE_CHARS = 400;
-/** Documents asked of the store at a time (each comes with its whole text). */
-const CANDIDATE_BATCH = 32;
+/**
+ * Documents asked of the store at a time (each comes with its whole text): few at first, for
+ * a first page that fills fast, then twice as many each time, since each call runs the
+ * n-gram MATCH again.
+ */
+const FIRST_BATCH = 32;
+const MAX_BATCH = 512;
 
 interface Resume {
   root: string;
@@ -221,12 +226,12 @@ export async function runGrep(store: Store, request: GrepRequest): Promise<GrepA
     candidates: "all" in pattern.prefilter ? "scan" : "ngram",
   };
   let from = resume === undefined ? undefined : { root: resume.root, path: resume.path };
-  for (;;) {
+  for (let size = FIRST_BATCH; ; size = Math.min(size * 2, MAX_BATCH)) {
     const batch = await store.textCandidates({
       query: pattern.prefilter,
       filters: request.filters,
       from,
-      limit: CANDIDATE_BATCH,
+      limit: size,
     });
     for (const doc of batch) {
       const skip =
@@ -246,7 +251,7 @@ export async function runGrep(store: Store, request: GrepRequest): Promise<GrepA
         return answer;
       }
     }
-    if (batch.length < CANDIDATE_BATCH) return answer;
+    if (batch.length < size) return answer;
     const last = batch[batch.length - 1]!;
     // The smallest path after the last one: the store's resume point is inclusive.
     from = { root: last.root, path: `${last.path}\u0000` };
