@@ -3,7 +3,8 @@
  *
  *   node index-child.js raw <root> <list.json> <db>   the baseline: read every listed file, insert
  *                                                     it into one FTS5 table, one transaction
- *   node index-child.js docindex <root>               cold reindex, then an unchanged one
+ *   node index-child.js docindex <root> [no-ngram]    cold reindex, then an unchanged one
+ *                                                     (no-ngram: without grep's n-gram index)
  *
  * Prints one JSON line on stdout. cpuMs is the CPU time (user + system, every thread of the
  * process) of the cold run: on a machine others share, wall time mostly measures how long each
@@ -17,6 +18,7 @@ import { createLogger } from "../src/log.js";
 import { reindex } from "../src/pipeline/reindex.js";
 import { createParserPool, INDEX_DB_FILE, openStore } from "../src/pipeline/runtime.js";
 import { FTS_TOKENIZER } from "../indexers/sqlite/schema.js";
+import { openSqliteStore } from "../indexers/sqlite/index.js";
 import { timeMs } from "./timing.js";
 
 export interface ChildResult {
@@ -63,14 +65,17 @@ async function raw(root: string, listPath: string, dbPath: string): Promise<Chil
   };
 }
 
-async function docindex(root: string): Promise<ChildResult> {
+/** `noNgram`: without grep's n-gram index (the grep section's measure of its cost). */
+async function docindex(root: string, noNgram = false): Promise<ChildResult> {
   // Only the syntax setting comes from the environment: the symbols section measures both.
   const syntax = process.env.DOCINDEX_SYNTAX;
   const env = syntax === undefined ? {} : { DOCINDEX_SYNTAX: syntax };
   const { settings } = loadSettings({ cwd: root, env, flags: { roots: [root] } });
   rmSync(settings.indexDir, { recursive: true, force: true });
   const log = createLogger({ level: "warn" });
-  const store = await openStore(settings, { create: true });
+  const store = noNgram
+    ? await openSqliteStore(join(settings.indexDir, INDEX_DB_FILE), { ngramIndex: false })
+    : await openStore(settings, { create: true });
   const pool = createParserPool(settings);
   let indexed = 0;
   let coldMs = 0;
@@ -103,5 +108,8 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 }
 
 const [mode, root, ...rest] = process.argv.slice(2);
-const result = mode === "raw" ? await raw(root!, rest[0]!, rest[1]!) : await docindex(root!);
+const result =
+  mode === "raw"
+    ? await raw(root!, rest[0]!, rest[1]!)
+    : await docindex(root!, rest[0] === "no-ngram");
 process.stdout.write(`${JSON.stringify(result)}\n`);

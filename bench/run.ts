@@ -28,6 +28,7 @@ const SECTIONS: Record<string, (workDir: string) => Promise<void>> = {
   vectors: async (dir) => (await import("./vectors-bench.js")).vectorsBench(dir),
   ann: async (dir) => (await import("./ann-bench.js")).annBench(dir),
   elasticsearch: async (dir) => (await import("./elasticsearch-bench.js")).elasticsearchBench(dir),
+  grep: async (dir) => (await import("./grep-bench.js")).grepBench(dir),
   scale: async (dir) => void (await (await import("./scale-bench.js")).scaleBench(dir)),
   // The issue 9 ratios without the embedding model (synthetic vectors).
   "elasticsearch-ratios": async (dir) =>

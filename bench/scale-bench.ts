@@ -69,7 +69,7 @@ export interface ScaleRow {
   load: [number, number];
 }
 
-function folderMb(path: string): number {
+export function folderMb(path: string): number {
   if (!existsSync(path)) return 0;
   let bytes = 0;
   for (const entry of readdirSync(path, { withFileTypes: true })) {

@@ -175,6 +175,38 @@ export interface StoreStats {
     | { mode: "approximate"; indexFile: string; changedSinceIndexFile: number };
 }
 
+/**
+ * What every match of a grep pattern must contain, for the store's n-gram index: literals
+ * combined with and/or. The store may answer with more documents than match (it is a
+ * prefilter; the caller verifies the pattern on the text), never with fewer. Literals are
+ * compared without case: the index folds case, and the caller's verification decides.
+ */
+export type TextQuery =
+  | { literal: string }
+  | { and: TextQuery[] }
+  | { or: TextQuery[] }
+  /** Matches every document: the pattern has no literal the index could use (a scan). */
+  | { all: true };
+
+export interface TextCandidatesRequest {
+  query: TextQuery;
+  filters?: SearchFilters;
+  /** Resume at this document (inclusive), in (root, path) order. */
+  from?: { root: string; path: string };
+  /** Documents to return at most (capped at 1000). */
+  limit: number;
+}
+
+/** An indexed document that may hold matches, with its stored text. */
+export interface TextCandidate {
+  root: string;
+  path: string;
+  kind: FileKind;
+  /** Sections (pages for PDFs), to place a match. */
+  sections?: Section[];
+  text: string;
+}
+
 /** One document's replacement, as upsertDocument takes it. */
 export interface DocumentWrite {
   doc: DocumentRecord;
@@ -255,6 +287,12 @@ export interface Store {
   findSymbols(query: SymbolQuery): Promise<SymbolHit[]>;
   /** Document frequencies of single words, for key terms (analyze). */
   termDocumentFrequencies(terms: string[]): Promise<TermFrequencies>;
+  /**
+   * Indexed documents, in (root, path) order, that may contain every match of `query` (the
+   * n-gram index), with their text: grep's candidates. `{ all: true }` lists every indexed
+   * document that passes the filters.
+   */
+  textCandidates(request: TextCandidatesRequest): Promise<TextCandidate[]>;
 
   /** The model of the stored vectors, if any were ever declared. */
   getVectorModel(): Promise<VectorModel | undefined>;

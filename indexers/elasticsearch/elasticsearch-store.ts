@@ -27,8 +27,11 @@ import {
   type StoreStats,
   type TermFrequencies,
   type VectorModel,
+  type TextCandidate,
+  type TextCandidatesRequest,
 } from "../store.js";
 import type { BulkLimits } from "./bulk.js";
+import { candidateSearch } from "./text-candidates.js";
 import { EsConnection } from "./connection.js";
 import { damagedIndexError } from "./damage.js";
 import {
@@ -304,7 +307,7 @@ export class ElasticsearchStore implements Store {
 
   async getDocument(root: string, path: string): Promise<DocumentRecord | undefined> {
     const record = await getRecord(this.writeContext(this.layout.live), documentKey(root, path), {
-      excludes: ["doc_text"],
+      excludes: ["doc_text", "text_grams"],
     });
     return record === undefined ? undefined : toDocumentRecord(record.source);
   }
@@ -399,6 +402,27 @@ export class ElasticsearchStore implements Store {
     return rows.length > limit && last !== undefined
       ? { items, nextCursor: encodeCursor(last.root, last.path) }
       : { items };
+  }
+
+  async textCandidates(request: TextCandidatesRequest): Promise<TextCandidate[]> {
+    const index = this.layout.live;
+    await this.fresh(index);
+    const result = await this.conn.call("list grep candidates", (c) =>
+      c.search<RecordSource>({ index, ...candidateSearch(request) }),
+    );
+    return result.hits.hits.flatMap((hit) => {
+      const source = hit._source;
+      if (source === undefined || source.doc_text === undefined) return [];
+      return [
+        {
+          root: source.root,
+          path: source.path,
+          kind: source.kind as TextCandidate["kind"],
+          ...(source.sections === undefined ? {} : { sections: source.sections }),
+          text: source.doc_text,
+        },
+      ];
+    });
   }
 
   /** Mode handling and its errors as in the SQLite store, so callers branch the same way. */

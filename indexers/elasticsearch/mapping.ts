@@ -17,7 +17,13 @@ export const TEXT_ANALYZER = "docindex_text";
  * them; they are added to its mapping when it opens (layout.ts), which Elasticsearch allows for
  * new fields without a rebuild: old documents simply have no value for them.
  */
-export const ADDED_FIELDS: readonly string[] = ["container", "metadata", "symbols", "symbol_names"];
+export const ADDED_FIELDS: readonly string[] = [
+  "container",
+  "metadata",
+  "symbols",
+  "symbol_names",
+  "text_grams",
+];
 
 /** Search fields in the order of the SQLite store's FTS columns (and its weights). */
 export const SEARCH_FIELDS = {
@@ -72,6 +78,12 @@ export const PROPERTIES: Record<string, unknown> = {
   /** The document's definitions (symbols.ts), and their lower-case names to look them up by. */
   symbols: { type: "object", enabled: false },
   symbol_names: { type: "keyword" },
+  /**
+   * grep's n-gram index: each document's distinct folded trigrams as keywords, made by the
+   * client (text/text-query.ts), so no n-gram analyzer (analysis-common) is needed and the
+   * field can be added to an existing index. Kept in _source, which touch's update rewrites from.
+   */
+  text_grams: { type: "keyword" },
   // Chunk fields.
   chunk_id: { type: "keyword" },
   ord: { type: "integer" },

@@ -14,6 +14,7 @@ import {
 import { SEARCH_FIELDS } from "./mapping.js";
 import { indexForm } from "./text-form.js";
 import { symbolFields } from "./symbols.js";
+import { textTrigrams } from "../text/text-query.js";
 
 export interface RecordSource {
   type: "doc";
@@ -38,6 +39,8 @@ export interface RecordSource {
   doc_text?: string;
   symbols?: CodeSymbol[];
   symbol_names?: string[];
+  /** grep's n-gram index: the text's distinct folded trigrams (text/text-query.ts). */
+  text_grams?: string[];
 }
 
 export interface ChunkSource {
@@ -111,6 +114,7 @@ export function toRecordSource(
   if (doc.metadata !== undefined) source.metadata = doc.metadata;
   if (text !== undefined) source.doc_text = text;
   Object.assign(source, symbolFields(symbols));
+  if (text !== undefined && doc.status === "indexed") source.text_grams = textTrigrams(text);
   return source;
 }
 
@@ -212,4 +216,11 @@ export const CHUNK_READ_FIELDS = [
   "content_hash",
 ];
 
-export const RECORD_LIST_EXCLUDES = ["doc_text", "sections", "metadata", "symbols", "symbol_names"];
+export const RECORD_LIST_EXCLUDES = [
+  "doc_text",
+  "text_grams",
+  "sections",
+  "metadata",
+  "symbols",
+  "symbol_names",
+];

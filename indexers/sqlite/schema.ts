@@ -11,6 +11,9 @@ export const FTS_COLUMNS = ["title", "heading", "path", "body"] as const;
 /** The FTS5 tokenizer; the indexing benchmark's raw baseline uses the same one. */
 export const FTS_TOKENIZER = "porter unicode61 remove_diacritics 2";
 
+/** grep's n-gram index tokenizer: FTS5's trigrams, case folded, diacritics kept. */
+export const GRAM_TOKENIZER = "trigram case_sensitive 0";
+
 const MIGRATIONS: string[] = [
   `
   CREATE TABLE documents (
@@ -132,6 +135,23 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX symbols_name ON symbols (name_folded);
   CREATE INDEX symbols_doc ON symbols (doc_id);
+  `,
+  // grep's n-gram index (text_grams): every trigram of each indexed document's whole text,
+  // rowid = documents.id. Contentless (the text is in document_text) and detail=none (which
+  // documents hold a trigram, not where: grep verifies the pattern on the text anyway), so it
+  // costs the trigram lists and nothing else. Documents indexed before it have no row:
+  // text_grams_missing lists them, grep scans them, and their next write (or a full reindex)
+  // fills them in.
+  `
+  CREATE VIRTUAL TABLE text_grams USING fts5 (
+    text,
+    content = '',
+    contentless_delete = 1,
+    detail = 'none',
+    tokenize = '${GRAM_TOKENIZER}'
+  );
+  CREATE TABLE text_grams_missing (doc_id INTEGER PRIMARY KEY);
+  INSERT INTO text_grams_missing (doc_id) SELECT doc_id FROM document_text;
   `,
 ];
 

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Chunk, CodeSymbol } from "../../scanners/types.js";
+import type { Chunk, CodeSymbol, Section } from "../../scanners/types.js";
 import {
   catalogEntry,
   semanticRequestVector,
@@ -27,9 +27,12 @@ import {
   type ChunkVector,
   type SymbolHit,
   type SymbolQuery,
+  type TextCandidate,
+  type TextCandidatesRequest,
 } from "../store.js";
 import { foldName } from "../symbol-match.js";
 import { findSymbols } from "./symbols.js";
+import { TextCandidates } from "./text-candidates.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { documentConditions, registerGlob } from "./filters.js";
 import type { QueryOptions } from "./query.js";
@@ -69,6 +72,12 @@ export interface SqliteStoreOptions {
    * benchmark turns it off to time exact search and the build apart.
    */
   refreshVectorIndex?: boolean;
+  /**
+   * Keep grep's n-gram index (text_grams) for new writes (default true). false lists written
+   * documents in text_grams_missing instead, so grep scans them: the benchmark's measure of
+   * what the index costs to build.
+   */
+  ngramIndex?: boolean;
   /** Where the store reports what it did on its own (the vector index's refreshes); stderr by default. */
   log?: StoreLog;
 }
@@ -98,10 +107,14 @@ export class SqliteStore implements Store {
    * so a document written twice in one batch keeps only its last chunks' rows.
    */
   private readonly pendingFts = new Map<number, FtsRow[]>();
+  /** Each document's text for grep's n-gram index (text_grams), written last for the same reason. */
+  private readonly pendingGrams = new Map<number, string>();
   private readonly deleteTx: Database.Transaction<(root: string, paths: string[]) => number>;
   private readonly upsertManyTx: Database.Transaction<(writes: DocumentWrite[]) => void>;
   /** Maps the approximate index's newest file for semantic search (ann/). */
   private readonly ann: AnnReader;
+  /** grep's candidate lists, kept while the index is unchanged. */
+  private readonly candidates: TextCandidates;
   /** Keeps that file up to date; only a writable store on a file has one. */
   private readonly refresher: AnnRefresher | undefined;
 
@@ -115,6 +128,7 @@ export class SqliteStore implements Store {
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.statements = prepareStatements(db);
     this.vectors = new VectorTable(db);
+    this.candidates = new TextCandidates(db);
     const log = options.log ?? stderrLog;
     this.ann = new AnnReader(dbPath, (message, fields) => log("warn", message, fields));
     const onFile = dbPath !== ":memory:" && dbPath !== "";
@@ -128,8 +142,10 @@ export class SqliteStore implements Store {
         for (const w of writes) this.replaceWithParts(w);
         for (const rows of this.pendingFts.values())
           for (const row of rows) this.statements.insertFts.run(...row);
+        for (const [id, text] of this.pendingGrams) this.statements.insertGrams.run(id, text);
       } finally {
         this.pendingFts.clear();
+        this.pendingGrams.clear();
       }
     });
   }
@@ -187,6 +203,13 @@ export class SqliteStore implements Store {
       s.deleteChunks.run(id);
       s.deleteText.run(id);
       s.deleteSymbols.run(id);
+      s.deleteGrams.run(id);
+      s.deleteGramsMissing.run(id);
+    }
+    this.pendingGrams.delete(id);
+    if (text !== undefined && doc.status === "indexed") {
+      if (this.options.ngramIndex === false) s.insertGramsMissing.run(id);
+      else this.pendingGrams.set(id, text);
     }
     for (const sym of symbols ?? [])
       s.insertSymbol.run(
@@ -256,9 +279,12 @@ export class SqliteStore implements Store {
     s.deleteChunks.run(id);
     s.deleteText.run(id);
     s.deleteSymbols.run(id);
+    s.deleteGrams.run(id);
+    s.deleteGramsMissing.run(id);
     s.deleteDoc.run(id);
-    // Rows this batch was about to add to the full-text index (a part written earlier in it).
+    // Rows this batch was about to add to the full-text indexes (a part written earlier in it).
     this.pendingFts.delete(id);
+    this.pendingGrams.delete(id);
     this.vectors.dropOrphans(oldIds);
   }
 
@@ -290,10 +316,7 @@ export class SqliteStore implements Store {
     // One read transaction: the gaps and the chunks they sit between come from the same commit.
     return this.db.transaction(() => {
       const row = this.statements.getText.get(root, docPath) as TextRow | undefined;
-      if (row === undefined) return undefined;
-      if (row.gaps === null) return row.text;
-      const chunkTexts = this.statements.chunkTexts.all(row.doc_id) as string[];
-      return joinGaps(JSON.parse(row.gaps) as string[], chunkTexts);
+      return row === undefined ? undefined : this.textOf(row);
     })();
   }
 
@@ -356,6 +379,25 @@ export class SqliteStore implements Store {
 
   async findSymbols(query: SymbolQuery): Promise<SymbolHit[]> {
     return findSymbols(this.db, query);
+  }
+
+  async textCandidates(request: TextCandidatesRequest): Promise<TextCandidate[]> {
+    return this.db.transaction(() =>
+      this.candidates.page(request).map((row) => ({
+        root: row.root,
+        path: row.path,
+        kind: row.kind as TextCandidate["kind"],
+        ...(row.sections === null ? {} : { sections: JSON.parse(row.sections) as Section[] }),
+        text: this.textOf(row),
+      })),
+    )();
+  }
+
+  /** A document's text from its document_text row (whole, or gaps between its chunks). */
+  private textOf(row: TextRow): string {
+    if (row.gaps === null) return row.text;
+    const chunkTexts = this.statements.chunkTexts.all(row.doc_id) as string[];
+    return joinGaps(JSON.parse(row.gaps) as string[], chunkTexts);
   }
 
   async termDocumentFrequencies(terms: string[]): Promise<TermFrequencies> {

@@ -50,6 +50,10 @@ export function prepareStatements(db: Database.Database) {
     insertFts: db.prepare(
       "INSERT INTO chunks_fts (rowid, title, heading, path, body) VALUES (?, ?, ?, ?, ?)",
     ),
+    insertGrams: db.prepare("INSERT INTO text_grams (rowid, text) VALUES (?, ?)"),
+    deleteGrams: db.prepare("DELETE FROM text_grams WHERE rowid = ?"),
+    deleteGramsMissing: db.prepare("DELETE FROM text_grams_missing WHERE doc_id = ?"),
+    insertGramsMissing: db.prepare("INSERT OR IGNORE INTO text_grams_missing (doc_id) VALUES (?)"),
     touch: db.prepare("UPDATE documents SET mtime_ms = ? WHERE root = ? AND path = ?"),
     getDoc: db.prepare(
       `SELECT ${DOCUMENT_COLUMNS}, d.sections, d.metadata FROM documents d WHERE d.root = ? AND d.path = ?`,

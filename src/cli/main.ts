@@ -14,6 +14,7 @@ Commands:
   reindex [DIR...]    scan and index folders (incremental)
   search QUERY        search the index
   symbols NAME        find definitions in the indexed code by name
+  grep PATTERN        exact lines matching a literal or regular expression (ripgrep syntax)
   inventory [DIR]     write file_registry.json and SYSTEM_INVENTORY.md
   explain PATH...     say which rule admits or excludes a path (like git check-ignore -v)
   serve               run the MCP server (stdio, or Streamable HTTP with --http)
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   reindex: async (argv) => (await import("./commands/reindex.js")).runReindex(argv),
   search: async (argv) => (await import("./commands/search.js")).runSearch(argv),
   symbols: async (argv) => (await import("./commands/symbols.js")).runSymbols(argv),
+  grep: async (argv) => (await import("./commands/grep.js")).runGrepCommand(argv),
   inventory: async (argv) => (await import("./commands/inventory.js")).runInventory(argv),
   explain: async (argv) => (await import("./commands/explain.js")).runExplain(argv),
   serve: async (argv) => (await import("./commands/serve.js")).runServe(argv),

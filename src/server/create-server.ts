@@ -7,6 +7,7 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { existsSync, readFileSync } from "node:fs";
 import { registerAnalyzeTool } from "../tools/analyze.js";
+import { registerGrepTool } from "../tools/grep.js";
 import { registerInventoryTool } from "../tools/inventory.js";
 import { registerReadDocumentTool } from "../tools/read-document.js";
 import { registerReindexTools } from "../tools/reindex.js";
@@ -59,6 +60,7 @@ export function createMcpServer(
   );
   registerSearchTool(server, ctx);
   registerSymbolsTool(server, ctx);
+  registerGrepTool(server, ctx);
   registerInventoryTool(server, ctx);
   registerAnalyzeTool(server, ctx);
   registerReadDocumentTool(server, ctx);

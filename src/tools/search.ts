@@ -153,7 +153,11 @@ async function packIntoBudget(
   return { results: packed, truncated: false };
 }
 
-function filtersFrom(ctx: ServerContext, args: SearchArgs): SearchFilters {
+/** The filter arguments `search` shares with `grep`, as store filters. */
+export function filtersFrom(
+  ctx: ServerContext,
+  args: Pick<SearchArgs, "root" | "path" | "pathPrefix" | "kind" | "modifiedSince">,
+): SearchFilters {
   const filters: SearchFilters = {};
   if (args.root !== undefined) filters.roots = [pickRoot(ctx.roots, args.root)];
   if (args.path) filters.pathGlob = args.path;

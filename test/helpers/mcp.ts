@@ -21,6 +21,7 @@ export { ModernClient };
 /** docindex's tools, sorted by name: every client must see exactly these. */
 export const TOOL_NAMES = [
   "analyze",
+  "grep",
   "index_status",
   "inventory",
   "read_document",

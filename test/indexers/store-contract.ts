@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Chunk, FileKind } from "../../scanners/types.js";
 import type { DocumentRecord, SearchHit, Store } from "../../indexers/store.js";
 import { runSymbolContract } from "./symbol-contract.js";
+import { textCandidatesContract } from "./text-candidates-contract.js";
 
 // Made-up roots: stores treat a root as a name and never read it. Under the OS temp folder so
 // that no path of a real machine appears in the repository.
@@ -762,6 +763,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         if (stats.sizeBytes !== undefined) expect(stats.sizeBytes).toBeGreaterThan(0);
       });
     });
+
+    textCandidatesContract(fresh);
 
     describe("atomicity and scale", () => {
       it("never shows a mix of two versions of a document while it is replaced", async () => {

@@ -9,7 +9,7 @@ import { createLogger, parseLogLevel } from "../../log.js";
 import { resolveRoot } from "../../pipeline/resolve-root.js";
 import { formatResultsText } from "../../search/format.js";
 import { runSearchQuery } from "../../search/run-search.js";
-import { numberFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { numberFlag, parseCommandArgs, stringFlag, type ParsedCommand } from "../args.js";
 import { parseSince } from "../../search/since.js";
 import { withHealedIndex } from "../heal-index.js";
 import { SETTINGS_HELP, SETTINGS_OPTIONS, settingsFromFlags } from "../settings-flags.js";
@@ -35,16 +35,46 @@ ${SETTINGS_HELP}`;
 
 const MODES: SearchMode[] = ["lexical", "semantic", "hybrid"];
 
+/** The filter flags `search` and `grep` share. */
+export const FILTER_OPTIONS = {
+  root: { type: "string" },
+  path: { type: "string" },
+  prefix: { type: "string" },
+  kind: { type: "string", multiple: true },
+  since: { type: "string" },
+} as const;
+
+/** --root, --path, --prefix, --kind and --since as store filters, each checked. */
+export function filtersFromFlags(command: string, values: ParsedCommand["values"]): SearchFilters {
+  const kinds = (values.kind as string[] | undefined) ?? [];
+  for (const kind of kinds) {
+    if (!FILE_KINDS.includes(kind as FileKind)) {
+      throw new DocindexError(
+        "USAGE",
+        `docindex ${command}: --kind must be one of ${FILE_KINDS.join(", ")}, got '${kind}'`,
+      );
+    }
+  }
+  const filters: SearchFilters = {};
+  const rootFlag = stringFlag(values, "root");
+  if (rootFlag) filters.roots = [resolveRoot(rootFlag)];
+  const glob = stringFlag(values, "path");
+  if (glob) filters.pathGlob = glob;
+  const prefix = stringFlag(values, "prefix");
+  if (prefix) filters.pathPrefix = prefix;
+  if (kinds.length > 0) filters.kinds = kinds as FileKind[];
+  const since = stringFlag(values, "since");
+  if (since !== undefined)
+    filters.modifiedSinceMs = parseSince(since, `docindex ${command}: --since`);
+  return filters;
+}
+
 export async function runSearch(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs("search", argv, {
     ...SETTINGS_OPTIONS,
-    root: { type: "string" },
+    ...FILTER_OPTIONS,
     limit: { type: "string" },
     mode: { type: "string" },
-    path: { type: "string" },
-    prefix: { type: "string" },
-    kind: { type: "string", multiple: true },
-    since: { type: "string" },
     "all-chunks": { type: "boolean" },
     json: { type: "boolean" },
   });
@@ -67,26 +97,9 @@ export async function runSearch(argv: string[]): Promise<number> {
       `docindex search: --mode must be one of ${MODES.join(", ")}, got '${mode}'`,
     );
   }
-  const kinds = (values.kind as string[] | undefined) ?? [];
-  for (const kind of kinds) {
-    if (!FILE_KINDS.includes(kind as FileKind)) {
-      throw new DocindexError(
-        "USAGE",
-        `docindex search: --kind must be one of ${FILE_KINDS.join(", ")}, got '${kind}'`,
-      );
-    }
-  }
   const rootFlag = stringFlag(values, "root");
+  const filters = filtersFromFlags("search", values);
   const { settings } = settingsFromFlags("search", parsed, rootFlag ? [rootFlag] : undefined);
-  const filters: SearchFilters = {};
-  if (rootFlag) filters.roots = [resolveRoot(rootFlag)];
-  const glob = stringFlag(values, "path");
-  if (glob) filters.pathGlob = glob;
-  const prefix = stringFlag(values, "prefix");
-  if (prefix) filters.pathPrefix = prefix;
-  if (kinds.length > 0) filters.kinds = kinds as FileKind[];
-  const since = stringFlag(values, "since");
-  if (since !== undefined) filters.modifiedSinceMs = parseSince(since, "docindex search: --since");
 
   const store = await openStore(settings, { create: false });
   const vectors = await vectorsFor(settings, store);
