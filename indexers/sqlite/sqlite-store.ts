@@ -198,14 +198,7 @@ export class SqliteStore implements Store {
       chunkCount: chunks.length,
     }) as number;
     const oldIds = replacing ? (s.chunkIds.all(id) as string[]) : [];
-    if (replacing) {
-      s.deleteFts.run(id);
-      s.deleteChunks.run(id);
-      s.deleteText.run(id);
-      s.deleteSymbols.run(id);
-      s.deleteGrams.run(id);
-      s.deleteGramsMissing.run(id);
-    }
+    if (replacing) this.deleteContent(id);
     this.pendingGrams.delete(id);
     if (text !== undefined && doc.status === "indexed") {
       if (this.options.ngramIndex === false) s.insertGramsMissing.run(id);
@@ -271,16 +264,22 @@ export class SqliteStore implements Store {
     return deleted;
   };
 
-  /** One document row, its chunks, text and now unused vectors. */
-  private removeRow(id: number): void {
+  /** Everything stored for a document but its row: a replacement writes it anew. */
+  private deleteContent(id: number): void {
     const s = this.statements;
-    const oldIds = s.chunkIds.all(id) as string[];
     s.deleteFts.run(id);
     s.deleteChunks.run(id);
     s.deleteText.run(id);
     s.deleteSymbols.run(id);
     s.deleteGrams.run(id);
     s.deleteGramsMissing.run(id);
+  }
+
+  /** One document row, its chunks, text and now unused vectors. */
+  private removeRow(id: number): void {
+    const s = this.statements;
+    const oldIds = s.chunkIds.all(id) as string[];
+    this.deleteContent(id);
     s.deleteDoc.run(id);
     // Rows this batch was about to add to the full-text indexes (a part written earlier in it).
     this.pendingFts.delete(id);

@@ -6,7 +6,7 @@
  * The parser (the worker pool) reads, hashes, parses and chunks the file in one go
  * (scanners/pool/prepare-document.ts), so this thread only turns the outcome into a row.
  */
-import type { ParsedDocument, SourceFile } from "../../scanners/types.js";
+import type { Chunk, ParsedDocument, SourceFile } from "../../scanners/types.js";
 import type { ChunkOptions } from "../../scanners/chunk/index.js";
 import type {
   FileFacts,
@@ -108,17 +108,7 @@ async function prepareOwnDocument(
     return notIndexed(baseRecord(file, facts, outcome.status, outcome.reason));
   }
   const { doc, chunks, facts, parts } = outcome;
-  const record: DocumentRecord = {
-    ...baseRecord(file, facts, "indexed"),
-    title: doc.title,
-    language: doc.language,
-    pageCount: doc.pageCount,
-    sections: doc.sections,
-    metadata: documentMetadata(doc),
-    chunkCount: chunks.length,
-  };
-  const write: DocumentWrite = { doc: record, chunks, text: doc.text };
-  if (doc.symbols !== undefined) write.symbols = doc.symbols;
+  const write = indexedWrite(baseRecord(file, facts, "indexed"), doc, chunks);
   if (parts !== undefined) write.parts = parts.map((part) => partWrite(file, facts, part));
   return { result: { status: "indexed", chunks: chunks.length }, write };
 }
@@ -138,8 +128,12 @@ function partWrite(container: SourceFile, facts: FileFacts, part: PreparedPart):
     chunkCount: 0,
   };
   if (!part.ok) return { doc: { ...base, reason: part.reason }, chunks: [] };
-  const { doc, chunks } = part;
-  return {
+  return indexedWrite(base, part.doc, part.chunks);
+}
+
+/** The write of a parsed document (a file's, or an attachment's): its row, chunks, text, symbols. */
+function indexedWrite(base: DocumentRecord, doc: ParsedDocument, chunks: Chunk[]): DocumentWrite {
+  const write: DocumentWrite = {
     doc: {
       ...base,
       title: doc.title,
@@ -151,8 +145,9 @@ function partWrite(container: SourceFile, facts: FileFacts, part: PreparedPart):
     },
     chunks,
     text: doc.text,
-    ...(doc.symbols ? { symbols: doc.symbols } : {}),
   };
+  if (doc.symbols !== undefined) write.symbols = doc.symbols;
+  return write;
 }
 
 /** The parser's metadata with the author, which ParsedDocument keeps apart; none if empty. */
